@@ -25,6 +25,7 @@ MAX_TEXT_LEN = 8192
 MAX_URL_LEN = 2048
 MAX_TOKEN_LEN = 8192
 MAX_LIST_LEN = 256
+MAX_BYTE_LIST = 65536
 
 U8 = Annotated[int, Strict(), Field(ge=0, le=0xFF)]
 U32 = Annotated[int, Strict(), Field(ge=0, le=0xFFFF_FFFF)]
@@ -74,9 +75,11 @@ Time = Annotated[WireTime, PlainValidator(WireTime.coerce), PlainSerializer(str)
 
 def _u8_list(value: object) -> bytes:
     if isinstance(value, bytes):
+        if len(value) > MAX_BYTE_LIST:
+            raise ValueError(f"at most {MAX_BYTE_LIST} bytes")
         return value
-    if not isinstance(value, list) or len(value) > 65536:
-        raise ValueError("expected a list of at most 65536 bytes")
+    if not isinstance(value, list) or len(value) > MAX_BYTE_LIST:
+        raise ValueError(f"expected a list of at most {MAX_BYTE_LIST} bytes")
     if not all(isinstance(b, int) and not isinstance(b, bool) and 0 <= b <= 255 for b in value):
         raise ValueError("every byte must be an integer 0-255")
     return bytes(value)
