@@ -1,0 +1,142 @@
+"""Typed events the core publishes, and the small emitter that carries them to subscribers.
+
+The core (agent service, telemetry, ledger) never calls the UI: it publishes frozen dataclass
+events on an :class:`EventBus`; the GUI's ``ui/bridge.py`` subscribes and re-emits them as Qt
+signals, and the headless mode logs or exports them. Events carry codes and values, never
+user-facing text (the UI words them). Publishing happens on the event loop's thread; a
+subscriber that raises is logged and does not stop the others. Imports nothing from Qt.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from orban_desktop.gpu.device import GPUStatus
+
+logger = logging.getLogger(__name__)
+
+
+class ConnectionState(enum.StrEnum):
+    """Where the agent stands with the platform (the UI maps each to an icon and a label)."""
+
+    OFFLINE = "offline"
+    CONNECTING = "connecting"
+    AUTHENTICATING = "authenticating"
+    REGISTERED = "registered"
+    SERVING = "serving"
+    PAUSED = "paused"
+    AUTH_REJECTED = "auth_rejected"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every event."""
+
+
+@dataclass(frozen=True)
+class ConnectionStateChanged(Event):
+    """``reason`` is a code (``"auth_failed"``, ``"paused_by_user"``, ``"too_hot"``, ...)."""
+
+    state: ConnectionState
+    reason: str | None = None
+    retry_in_s: float | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class GpuSampled(Event):
+    """One reading of every GPU (``None`` fields: not reported by the driver)."""
+
+    statuses: tuple[GPUStatus, ...]
+
+
+@dataclass(frozen=True)
+class PauseChanged(Event):
+    """Why contribution is paused (codes: ``user``, ``foreign_process``, ...); empty = active."""
+
+    reasons: frozenset[str]
+
+
+@dataclass(frozen=True)
+class TaskProgressed(Event):
+    task_id: str
+    stage: str
+    progress: float
+    gpu_index: int | None = None
+
+
+@dataclass(frozen=True)
+class TaskFinished(Event):
+    """A task ended: ``error_code`` is None on success (a protocol error code otherwise)."""
+
+    task_id: str
+    succeeded: bool
+    error_code: str | None = None
+    duration_s: float | None = None
+
+
+@dataclass(frozen=True)
+class EarningRecorded(Event):
+    task_id: str
+    amount_micros: int
+    amount_text: str
+    status: str
+
+
+@dataclass(frozen=True)
+class PayoutReceived(Event):
+    payout_id: str
+    net_micros: int
+    net_text: str
+    status: str
+
+
+@dataclass(frozen=True)
+class LogRecorded(Event):
+    level: int
+    logger_name: str
+    message: str
+    created: float
+
+
+@dataclass(frozen=True)
+class Notice(Event):
+    """Something the owner should know (``code`` like ``"gpu_overheated"``) with parameters."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+E = TypeVar("E", bound=Event)
+Handler = Callable[[Any], None]
+
+
+class EventBus:
+    """Publish/subscribe by event class (a subscriber to ``Event`` receives everything)."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[type[Event], list[Handler]] = defaultdict(list)
+
+    def subscribe(self, event_type: type[E], handler: Callable[[E], None]) -> None:
+        self._handlers[event_type].append(handler)
+
+    def unsubscribe(self, event_type: type[E], handler: Callable[[E], None]) -> None:
+        handlers = self._handlers.get(event_type, [])
+        if handler in handlers:
+            handlers.remove(handler)
+
+    def publish(self, event: Event) -> None:
+        for event_type in type(event).__mro__:
+            for handler in list(self._handlers.get(event_type, ())):
+                try:
+                    handler(event)
+                except Exception:
+                    logger.exception("event subscriber %r failed on %s", handler, event)
+            if event_type is Event:
+                break
