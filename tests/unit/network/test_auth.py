@@ -24,8 +24,9 @@ from orban_desktop.network.auth import (
     platform_origin,
     verify_challenge_response,
 )
+from tests.fixtures import PROTOCOL_FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "protocol"
+FIXTURES = PROTOCOL_FIXTURES
 ORIGIN = "wss://platform.example"
 CHALLENGE = bytes(range(32))
 CHALLENGE_B64 = base64.b64encode(CHALLENGE).decode()
@@ -34,8 +35,6 @@ posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
 
 def _load_json(name: str) -> dict[str, Any]:
     path = FIXTURES / name
-    if not path.is_file():
-        pytest.skip(f"fixture {path} is absent")
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
 
