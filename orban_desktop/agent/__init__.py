@@ -1,0 +1,1 @@
+"""The agent runtime: the orchestrator and its parts (result outbox, policy, telemetry, metrics)."""

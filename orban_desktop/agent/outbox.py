@@ -1,0 +1,382 @@
+"""The result outbox: each TASK_COMPLETE / TASK_FAILED is stored before it is sent (nothing lost).
+
+:class:`ResultOutbox` keeps, in one SQLite file (WAL, ``synchronous=FULL``), each result frame's
+exact JSON text until the platform has it, and a journal of the tasks running now, so a restart
+after a crash knows what to report. Every write is one ``BEGIN IMMEDIATE`` ... ``COMMIT``: when it
+returns, the change is on disk. Delivery follows docs/orban-protocol.md §9: with the ``ack``
+extension a result is delivered when its ACK arrives (:meth:`ResultOutbox.mark_acked`); without
+it, once one heartbeat interval has passed after it was sent on a connection that is still up
+(:meth:`ResultOutbox.settle_without_ack`); anything else stays pending and is re-sent, with the
+same ``message_id``, after the next reconnect. :class:`AsyncResultOutbox` runs the same calls on
+one worker thread for the event loop. Imports nothing from Qt and no protocol message models.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, ParamSpec, TypeVar
+
+from orban_desktop.agent.outbox_records import RESULT_TYPES, OutboxItem, OutboxStats, RunningTask
+from orban_desktop.agent.outbox_schema import (
+    integrity_problems,
+    move_aside,
+    open_outbox_connection,
+)
+from orban_desktop.errors import StorageError
+
+__all__ = [
+    "RESULT_TYPES",
+    "AsyncResultOutbox",
+    "OutboxItem",
+    "OutboxStats",
+    "ResultOutbox",
+    "RunningTask",
+]
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+class ResultOutbox:
+    """The outbox over one SQLite file; use from one thread, close when done.
+
+    Args:
+        path: The database file (``AppPaths.outbox_db``); created with its folder when missing.
+
+    Raises:
+        CorruptOutboxError: The file failed its integrity check (a copy was saved beside it).
+        StorageError: The file cannot be opened or is from a newer agent.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn = open_outbox_connection(path)
+
+    @classmethod
+    def recover(cls, path: Path) -> tuple[ResultOutbox, Path | None]:
+        """Move a damaged file aside and start an empty outbox; returns it and the old file."""
+        moved = move_aside(path)
+        return cls(path), moved
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            yield self._conn
+            self._conn.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):  # the first failure is the one to report
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StorageError(
+                    f"Could not write to the result outbox {self.path}: {exc}; the change was "
+                    "not stored. Check free disk space and permissions.",
+                    context={"path": str(self.path)},
+                ) from exc
+            raise
+
+    def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
+        try:
+            return list(self._conn.execute(sql, params))
+        except sqlite3.Error as exc:
+            raise StorageError(
+                f"Could not read the result outbox {self.path}: {exc}.",
+                context={"path": str(self.path)},
+            ) from exc
+
+    # -- results ------------------------------------------------------------------------------
+
+    def put(self, item: OutboxItem) -> bool:
+        """Store a result before it is sent; committed when this returns.
+
+        The first result stored for a task wins. Storing it also ends the task's running-task
+        journal entry, in the same transaction, so a crash can never leave a task that has a
+        result looking as if it were still running.
+
+        Returns:
+            True if stored; False if a result for ``item.task_id`` was already stored.
+
+        Raises:
+            ValueError: ``item.message_id`` is already used by another task's result.
+        """
+        try:
+            with self._transaction() as conn:
+                cursor = conn.execute(
+                    "INSERT INTO results (task_id, message_id, message_type, frame_json,"
+                    " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (task_id) DO NOTHING",
+                    (
+                        item.task_id,
+                        item.message_id,
+                        item.message_type,
+                        item.frame_json,
+                        item.created_at,
+                    ),
+                )
+                conn.execute("DELETE FROM running_tasks WHERE task_id = ?", (item.task_id,))
+                return cursor.rowcount == 1
+        except StorageError as exc:
+            if isinstance(exc.__cause__, sqlite3.IntegrityError):
+                raise ValueError(
+                    f"message_id {item.message_id} already belongs to another task's result"
+                ) from exc
+            raise
+
+    def pending(self) -> list[OutboxItem]:
+        """Results not yet delivered, oldest first (what to re-send after a reconnect)."""
+        rows = self._read(
+            "SELECT task_id, message_id, message_type, frame_json, created_at FROM results"
+            " WHERE delivered_at IS NULL ORDER BY created_at, rowid"
+        )
+        return [
+            OutboxItem(task_id, message_id, kind, frame, created)
+            for task_id, message_id, kind, frame, created in rows
+        ]
+
+    def mark_sent(self, task_id: str, connection_id: str, sent_at: float) -> bool:
+        """Record that a pending result was written on ``connection_id`` at ``sent_at``.
+
+        Returns:
+            False when there is no pending result for the task (unknown or delivered).
+        """
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE results SET sent_connection = ?, sent_at = ?, send_count = send_count + 1"
+                " WHERE task_id = ? AND delivered_at IS NULL",
+                (connection_id, sent_at, task_id),
+            )
+            return cursor.rowcount == 1
+
+    def mark_acked(self, message_id: str, *, now: float | None = None) -> str | None:
+        """The platform ACKed this result frame: it is delivered.
+
+        Returns:
+            The result's task id (also when it was delivered already), or None for a
+            ``message_id`` that is no result of ours.
+        """
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT task_id FROM results WHERE message_id = ?", (message_id,)
+            ).fetchone()
+            conn.execute(
+                "UPDATE results SET delivered_at = ?, delivered_by = 'ack'"
+                " WHERE message_id = ? AND delivered_at IS NULL",
+                (_now(now), message_id),
+            )
+        return None if row is None else str(row[0])
+
+    def mark_delivered(self, task_id: str, *, now: float | None = None) -> bool:
+        """Count a task's result as delivered (e.g. the platform said it already has it).
+
+        Returns:
+            False when there is no pending result for the task.
+        """
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE results SET delivered_at = ?, delivered_by = 'marked'"
+                " WHERE task_id = ? AND delivered_at IS NULL",
+                (_now(now), task_id),
+            )
+            return cursor.rowcount == 1
+
+    def settle_without_ack(
+        self, connection_id: str, now: float, heartbeat_interval_s: float
+    ) -> list[str]:
+        """Without ``ack``: deliver results sent on this connection an interval ago or more.
+
+        Call it periodically, only while ``connection_id`` is up, with an id that is new for
+        every connection. A result last sent on another connection (one that dropped) is left
+        pending, to be re-sent after the reconnect; re-sending it moves it to the new connection.
+
+        Returns:
+            The task ids that this call counted as delivered, oldest first.
+        """
+        with self._transaction() as conn:
+            rows = conn.execute(
+                "UPDATE results SET delivered_at = ?, delivered_by = 'settled'"
+                " WHERE delivered_at IS NULL AND sent_connection = ? AND sent_at <= ?"
+                " RETURNING task_id, created_at",
+                (now, connection_id, now - heartbeat_interval_s),
+            ).fetchall()
+        return [str(task_id) for task_id, _ in sorted(rows, key=lambda row: float(row[1]))]
+
+    def prune(self, older_than_s: float, *, now: float | None = None) -> int:
+        """Delete results delivered more than ``older_than_s`` seconds ago; returns how many."""
+        cutoff = _now(now) - older_than_s
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "DELETE FROM results WHERE delivered_at IS NOT NULL AND delivered_at < ?",
+                (cutoff,),
+            )
+            return cursor.rowcount
+
+    def stats(self) -> OutboxStats:
+        [(pending, delivered, running)] = self._read(
+            "SELECT (SELECT count(*) FROM results WHERE delivered_at IS NULL),"
+            " (SELECT count(*) FROM results WHERE delivered_at IS NOT NULL),"
+            " (SELECT count(*) FROM running_tasks)"
+        )
+        return OutboxStats(pending, delivered, running)
+
+    # -- running-task journal -------------------------------------------------------------------
+
+    def task_started(self, task: RunningTask) -> None:
+        """Journal a task as running (a second call for the same task replaces the entry)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO running_tasks"
+                " (task_id, assign_json, gpu_index, workspace, started_at) VALUES (?, ?, ?, ?, ?)",
+                (task.task_id, task.assign_json, task.gpu_index, task.workspace, task.started_at),
+            )
+
+    def task_finished(self, task_id: str) -> bool:
+        """Remove a task from the journal; False when it was not there."""
+        with self._transaction() as conn:
+            cursor = conn.execute("DELETE FROM running_tasks WHERE task_id = ?", (task_id,))
+            return cursor.rowcount == 1
+
+    def running_tasks(self) -> list[RunningTask]:
+        """Tasks journaled as running, oldest first (after a crash: what was running then)."""
+        rows = self._read(
+            "SELECT task_id, assign_json, gpu_index, workspace, started_at FROM running_tasks"
+            " ORDER BY started_at, rowid"
+        )
+        return [RunningTask(*row) for row in rows]
+
+    # -- lifetime -------------------------------------------------------------------------------
+
+    def integrity_check(self) -> str:
+        """``"ok"``, or what ``PRAGMA integrity_check`` found."""
+        try:
+            return integrity_problems(self._conn) or "ok"
+        except sqlite3.Error as exc:
+            return str(exc)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> ResultOutbox:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _now(now: float | None) -> float:
+    return time.time() if now is None else now
+
+
+class AsyncResultOutbox:
+    """The outbox for the event loop: every call runs, in order, on one worker thread.
+
+    A write returns only after its COMMIT returned, so send a result only after awaiting
+    ``put``. If the awaiting task is cancelled, the write still completes on the worker.
+    Make it with :meth:`open`; end it with :meth:`close`.
+    """
+
+    def __init__(self, outbox: ResultOutbox, executor: ThreadPoolExecutor) -> None:
+        """Wrap an outbox created on ``executor``'s only thread (use :meth:`open`)."""
+        self._outbox = outbox
+        self._executor = executor
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path) -> AsyncResultOutbox:
+        """Open (check, migrate) the outbox on a new worker thread.
+
+        Raises:
+            CorruptOutboxError: The file failed its integrity check (a copy was saved).
+            StorageError: The file cannot be opened.
+        """
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="result-outbox")
+        try:
+            outbox = await asyncio.get_running_loop().run_in_executor(executor, ResultOutbox, path)
+        except BaseException:
+            executor.shutdown(wait=False)
+            raise
+        return cls(outbox, executor)
+
+    @property
+    def path(self) -> Path:
+        return self._outbox.path
+
+    async def _call(self, method: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        if self._closed:
+            raise StorageError("The result outbox is closed; reopen it before using it.")
+        call = functools.partial(method, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+
+    async def put(self, item: OutboxItem) -> bool:
+        return await self._call(self._outbox.put, item)
+
+    async def pending(self) -> list[OutboxItem]:
+        return await self._call(self._outbox.pending)
+
+    async def mark_sent(self, task_id: str, connection_id: str, sent_at: float) -> bool:
+        return await self._call(self._outbox.mark_sent, task_id, connection_id, sent_at)
+
+    async def mark_acked(self, message_id: str, *, now: float | None = None) -> str | None:
+        return await self._call(self._outbox.mark_acked, message_id, now=now)
+
+    async def mark_delivered(self, task_id: str, *, now: float | None = None) -> bool:
+        return await self._call(self._outbox.mark_delivered, task_id, now=now)
+
+    async def settle_without_ack(
+        self, connection_id: str, now: float, heartbeat_interval_s: float
+    ) -> list[str]:
+        return await self._call(
+            self._outbox.settle_without_ack, connection_id, now, heartbeat_interval_s
+        )
+
+    async def prune(self, older_than_s: float, *, now: float | None = None) -> int:
+        return await self._call(self._outbox.prune, older_than_s, now=now)
+
+    async def stats(self) -> OutboxStats:
+        return await self._call(self._outbox.stats)
+
+    async def task_started(self, task: RunningTask) -> None:
+        await self._call(self._outbox.task_started, task)
+
+    async def task_finished(self, task_id: str) -> bool:
+        return await self._call(self._outbox.task_finished, task_id)
+
+    async def running_tasks(self) -> list[RunningTask]:
+        return await self._call(self._outbox.running_tasks)
+
+    async def integrity_check(self) -> str:
+        return await self._call(self._outbox.integrity_check)
+
+    async def close(self) -> None:
+        """Finish queued calls, close the connection on its thread, stop the thread."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._executor, self._outbox.close)
+        finally:
+            self._executor.shutdown(wait=False)
+
+    async def __aenter__(self) -> AsyncResultOutbox:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
