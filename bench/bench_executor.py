@@ -1,0 +1,202 @@
+"""Benchmark of the task executor's transfers and sandboxes.
+
+1. Download throughput over loopback: ``compute.transfer.download`` (streaming SHA-256, size
+   cap, verify) against a plain aiohttp download of the same file to disk (no hashing) in the
+   same run, from the same server (a separate process serving the file with sendfile). Rounds
+   alternate in pairs; printed are the medians (and the median of the paired ratios) and the
+   best round of each (and their ratio), since other load on a small machine only slows rounds
+   down (target: >= 0.8x).
+2. Per-task overhead of each sandbox for a trivial workload (``: > "$3"``): the median wall time
+   of ``ProcessSandbox.run`` and ``DockerSandbox.run`` (when an engine is running; the busybox
+   test image is imported if missing), next to a bare ``/bin/sh -c :`` for reference.
+
+Run: ``.venv/bin/python -m bench.bench_executor [--size-mb 256] [--rounds 7] [--runs 10]``.
+Imports nothing from Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from orban_desktop.compute.http import create_http_session
+from orban_desktop.compute.sandbox.base import GpuAssignment, ResourceLimits, Sandbox, SandboxJob
+from orban_desktop.compute.sandbox.docker import DockerSandbox, DockerUnavailable
+from orban_desktop.compute.sandbox.process import ProcessSandbox
+from orban_desktop.compute.transfer import download
+
+MIB = 1024 * 1024
+
+
+def serve(folder: str) -> None:
+    """Child process: serve ``folder`` on a loopback port and print the port."""
+    app = web.Application()
+    app.router.add_static("/", folder)
+
+    async def main() -> None:
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        print(runner.addresses[0][1], flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+async def plain_download(session: aiohttp.ClientSession, url: str, dest: Path) -> int:
+    """The baseline: stream the body to a file, nothing else."""
+    size = 0
+    async with session.get(url) as response:
+        response.raise_for_status()
+        with open(dest, "wb") as handle:
+            async for chunk in response.content.iter_any():
+                handle.write(chunk)
+                size += len(chunk)
+    return size
+
+
+async def bench_downloads(work: Path, size_mb: int, rounds: int) -> None:
+    data_dir = work / "served"
+    data_dir.mkdir()
+    blob = os.urandom(size_mb * MIB)
+    digest = hashlib.sha256(blob).hexdigest()
+    (data_dir / "model.bin").write_bytes(blob)
+    del blob
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.bench_executor", "--serve", str(data_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        url = f"http://127.0.0.1:{server.stdout.readline().strip()}/model.bin"
+        plain_rates, verified_rates, ratios = [], [], []
+        async with (
+            aiohttp.ClientSession(auto_decompress=False) as plain,
+            create_http_session() as ours,
+        ):
+            for _ in range(rounds):  # paired rounds: the machine's load changes over time
+                started = time.perf_counter()
+                await plain_download(plain, url, work / "plain.bin")
+                plain_rates.append(size_mb / (time.perf_counter() - started))
+                started = time.perf_counter()
+                done = await download(ours, url, work / "verified.bin", max_bytes=size_mb * MIB,
+                                      exact_size=size_mb * MIB, expected_sha256=digest)  # fmt: skip
+                verified_rates.append(size_mb / (time.perf_counter() - started))
+                ratios.append(verified_rates[-1] / plain_rates[-1])
+                assert done.sha256_hex == digest
+                for name in ("plain.bin", "verified.bin"):
+                    (work / name).unlink()
+    finally:
+        server.terminate()
+        server.wait()
+    best_plain, best_verified = max(plain_rates), max(verified_rates)
+    median_plain, median_verified = (
+        statistics.median(plain_rates),
+        statistics.median(verified_rates),
+    )
+    print(f"download of {size_mb} MiB over loopback, {rounds} paired rounds (median / best):")
+    print(f"  plain aiohttp to disk      {median_plain:8.1f} / {best_plain:7.1f} MiB/s")
+    print(f"  download + sha256 verify   {median_verified:8.1f} / {best_verified:7.1f} MiB/s")
+    ratio = f"{statistics.median(ratios):8.2f} / {best_verified / best_plain:7.2f}x"
+    spread = f"paired rounds {min(ratios):.2f} to {max(ratios):.2f}"
+    print(f"  ratio                      {ratio}  (target >= 0.8x; {spread})")
+
+
+def trivial_job(root: Path, index: int) -> SandboxJob:
+    folder = root / f"job-{index}"
+    (folder / "workspace" / "out").mkdir(parents=True)
+    (folder / "private").mkdir()
+    (folder / "workspace" / "input").write_bytes(b"input\n")
+    (root / "model").write_bytes(b"model\n")
+    (root / "trivial.sh").write_text(': > "$3"\n')
+    limits = ResourceLimits(memory_bytes=256 * MIB, cpu_cores=1, pids=64, max_output_bytes=MIB)
+    return SandboxJob(f"bench-{index}", root / "trivial.sh", root / "model",
+                      folder / "workspace", folder / "private", 30, limits,
+                      GpuAssignment(0, "SIM-0"))  # fmt: skip
+
+
+async def median_ms(runs: int, once: Callable[[int], Awaitable[None]]) -> float:
+    await once(-1)  # warm-up
+    times = []
+    for index in range(runs):
+        started = time.perf_counter()
+        await once(index)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+async def bench_sandboxes(work: Path, runs: int) -> None:
+    async def bare(_index: int) -> None:
+        process = await asyncio.create_subprocess_exec("/bin/sh", "-c", ":")
+        await process.wait()
+
+    def through(sandbox: Sandbox, name: str) -> Callable[[int], Awaitable[None]]:
+        async def once(index: int) -> None:
+            ending = await sandbox.run(trivial_job(work / name, index + 1))
+            assert ending.succeeded, ending.stderr_tail
+
+        return once
+
+    print(f"per-task overhead of a trivial workload, median of {runs} runs:")
+    print(f"  bare /bin/sh -c :          {await median_ms(runs, bare):8.1f} ms")
+    process_ms = await median_ms(runs, through(ProcessSandbox(), "process"))
+    print(f"  process sandbox            {process_ms:8.1f} ms")
+    docker_sandbox = await connect_docker()
+    if docker_sandbox is None:
+        return
+    try:
+        docker_ms = await median_ms(runs, through(docker_sandbox, "docker"))
+        print(f"  docker sandbox             {docker_ms:8.1f} ms")
+    finally:
+        await docker_sandbox.close()
+
+
+async def connect_docker() -> DockerSandbox | None:
+    try:
+        import docker
+
+        from tests.integration.compute.docker_fixtures import build_test_image, find_busybox
+
+        busybox = find_busybox()
+        if busybox is None:
+            print("  docker sandbox             skipped: busybox-static is not installed")
+            return None
+        client = docker.from_env()
+        image = await asyncio.to_thread(build_test_image, client, busybox)
+        return await DockerSandbox.connect(image, client_factory=lambda: client)
+    except (DockerUnavailable, docker.errors.DockerException) as exc:
+        print(f"  docker sandbox             skipped: {exc}")
+        return None
+
+
+async def main(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="orban-bench-") as folder:
+        await bench_downloads(Path(folder), args.size_mb, args.rounds)
+        await bench_sandboxes(Path(folder), args.runs)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size-mb", type=int, default=256)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.serve:
+        serve(arguments.serve)
+    else:
+        asyncio.run(main(arguments))

@@ -1,0 +1,244 @@
+"""What the agent does with each frame the platform sends while a session is up.
+
+TASK_ASSIGN is answered at once (accept or reject with upstream's reason code); earnings and
+payouts are committed to the ledger *before* they are acknowledged; a POW_CHALLENGE is solved
+off the event loop; ACKs settle the outbox. A malformed frame is answered with ERROR and the
+session goes on. Imports nothing from Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from orban_desktop.agent.outbox import AsyncResultOutbox, OutboxItem
+from orban_desktop.agent.tasks import TaskRunner
+from orban_desktop.compute import TaskExecutor
+from orban_desktop.earnings import AsyncEarningsLedger, EarningEntry, PayoutEntry, RecordOutcome
+from orban_desktop.errors import AuthenticationFailed, OrbanError, ValidationFailed
+from orban_desktop.events import EarningRecorded, EventBus, Notice, PayoutReceived
+from orban_desktop.gpu.detector import GPUDetector
+from orban_desktop.gpu.pow import solve_pow_async
+from orban_desktop.gpu.requirements import GPURequirements
+from orban_desktop.protocol import messages as m
+from orban_desktop.protocol import types as t
+from orban_desktop.protocol.codec import decode_json
+from orban_desktop.protocol.enums import Extension
+from orban_desktop.protocol.timestamps import WireTime
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class HandlerContext:
+    """What the handlers need from the service (injected; no globals)."""
+
+    agent_id: str
+    send: Callable[[m.Message], Awaitable[bool]]
+    uses: Callable[[Extension], bool]
+    paused: Callable[[], bool]
+    max_concurrent_tasks: int
+
+
+class MessageHandlers:
+    """Dispatch one incoming message to its handler."""
+
+    def __init__(
+        self,
+        ctx: HandlerContext,
+        *,
+        runner: TaskRunner,
+        executor: TaskExecutor,
+        detector: GPUDetector,
+        ledger: AsyncEarningsLedger,
+        outbox: AsyncResultOutbox,
+        bus: EventBus,
+        on_earning: Callable[[int], None],
+    ) -> None:
+        self.ctx = ctx
+        self._runner = runner
+        self._executor = executor
+        self._detector = detector
+        self._ledger = ledger
+        self._outbox = outbox
+        self._bus = bus
+        self._on_earning = on_earning
+        self._background: set[asyncio.Task[None]] = set()
+        self._gpu_of_task: dict[str, int] = {}
+
+    async def handle(self, message: m.Message) -> None:
+        match message:
+            case m.TaskAssign():
+                await self.on_task_assign(message)
+            case m.TaskCancel():
+                self._runner.cancel(message.task_id, f"Cancelled by the platform: {message.reason}")
+            case m.EarningsRecord():
+                await self.on_earnings(message)
+            case m.PayoutNotification():
+                await self.on_payout(message)
+            case m.PowChallenge():
+                self._spawn(self.on_pow(message))
+            case m.Ack():
+                task_id = await self._outbox.mark_acked(message.acked_message_id)
+                logger.debug(
+                    "platform acknowledged %s (task %s)", message.acked_message_id, task_id
+                )
+            case m.Error():
+                await self.on_error(message)
+            case _:
+                logger.debug("ignoring %s from the platform", message.TYPE.value)
+
+    # ------------------------------------------------------------ tasks
+    async def on_task_assign(self, assign: m.TaskAssign) -> None:
+        """Accept (TASK_ACCEPT, then run) or refuse (TASK_REJECT with upstream's reason)."""
+        task_id = assign.task_id
+        if task_id in self._runner.active:
+            return  # a redelivered assignment of a task we run: already accepted
+        if task_id in self._runner.finished:
+            await self._redeliver(self._runner.finished[task_id])
+            return  # we already ran it: send the stored result again, never run it twice
+        reason, details = self._refusal()
+        if reason is not None:
+            return await self._reject(task_id, reason, details)
+        try:
+            prepared = self._executor.prepare(assign)
+        except ValidationFailed as exc:
+            return await self._reject(task_id, "invalid_task", exc.message)
+        requirements = GPURequirements.from_mapping(assign.requirements.model_dump())
+        check = await asyncio.to_thread(self._detector.meets_requirements, requirements)
+        if not check or check.gpu_index is None:
+            reason = str(check.reason or "gpu_not_available")
+            return await self._reject(task_id, reason, f"No GPU here meets {requirements} now.")
+        self._detector.acquire(check.gpu_index)
+        self._gpu_of_task[task_id] = check.gpu_index
+        started = WireTime.now()
+        await self.ctx.send(
+            m.TaskAccept(
+                task_id=task_id,
+                agent_id=self.ctx.agent_id,
+                gpu_allocated=check.gpu_index,
+                estimated_completion=WireTime(
+                    started.ns + assign.estimated_duration_sec * 1_000_000_000
+                ),
+            )
+        )
+        active = self._runner.start(assign, prepared, check.gpu_index)
+        await self._outbox.task_started(self._runner.journal_entry(active))
+
+    async def _redeliver(self, item: OutboxItem) -> None:
+        logger.info("task %s was assigned again; re-sending its result", item.task_id)
+        await self.ctx.send(decode_json(item.frame_json))
+
+    async def _reject(self, task_id: str, reason: str, details: str) -> None:
+        logger.info("rejecting task %s: %s (%s)", task_id, reason, details)
+        await self.ctx.send(m.TaskReject(task_id=task_id, reason=reason, details=details))
+
+    def _refusal(self) -> tuple[str | None, str]:
+        if self.ctx.paused():
+            return "paused", "The owner paused contribution on this machine."
+        if len(self._runner.active) >= self.ctx.max_concurrent_tasks:
+            return "at_capacity", f"Already running {len(self._runner.active)} task(s)."
+        return None, ""
+
+    # ------------------------------------------------------------ money
+    async def on_earnings(self, record: m.EarningsRecord) -> None:
+        detail = record.earnings
+        entry = EarningEntry(
+            record_id=record.task_id,
+            task_id=record.task_id,
+            amount=detail.final_amount_usd,
+            gpu_hours=detail.gpu_hours,
+            rate_per_hour=detail.rate_usd_per_hour,
+            amount_before_bonus=detail.amount_usd,
+            bonus_multiplier=detail.bonus_multiplier,
+            status=record.status,
+            recorded_at=datetime.now(UTC),
+            estimated_payout_date=record.estimated_payout_date,
+            gpu_index=self._gpu_of_task.get(record.task_id),
+        )
+        outcome = await self._ledger.record_earnings(entry)  # committed when this returns
+        if outcome is RecordOutcome.STORED:
+            self._on_earning(entry.amount.micros)
+        if outcome in (RecordOutcome.STORED, RecordOutcome.STATUS_UPDATED):
+            self._bus.publish(
+                EarningRecorded(
+                    record.task_id, entry.amount.micros, entry.amount.text, record.status.value
+                )
+            )
+        await self._ack(record)
+
+    async def on_payout(self, notice: m.PayoutNotification) -> None:
+        summary = notice.summary
+        entry = PayoutEntry(
+            payout_id=notice.payout_id,
+            period_start=notice.period.start,
+            period_end=notice.period.end,
+            total_tasks=summary.total_tasks,
+            total_gpu_hours=summary.total_gpu_hours,
+            gross=summary.gross_amount_usd,
+            fee=summary.platform_fee_usd,
+            net=summary.net_amount_usd,
+            payment_method=notice.payment_method,
+            payment_address=notice.payment_address,
+            status=notice.status,
+            recorded_at=datetime.now(UTC),
+        )
+        if await self._ledger.record_payout(entry) is not RecordOutcome.ALREADY_STORED:
+            net = summary.net_amount_usd
+            self._bus.publish(
+                PayoutReceived(notice.payout_id, net.micros, net.text, notice.status.value)
+            )
+        await self._ack(notice)
+
+    async def _ack(self, message: m.Message) -> None:
+        if self.ctx.uses(Extension.ACK):
+            await self.ctx.send(m.Ack(acked_message_id=message.message_id))
+
+    # ------------------------------------------------------------ proof of work, errors
+    async def on_pow(self, challenge: m.PowChallenge) -> None:
+        started = time.monotonic()
+        try:
+            solution = await solve_pow_async(challenge.nonce_bytes(), challenge.difficulty)
+        except (OrbanError, ValueError) as exc:
+            logger.warning("cannot answer POW_CHALLENGE %s: %s", challenge.challenge_id, exc)
+            return
+        elapsed_ms = int((time.monotonic() - started) * 1000)
+        self._runner.proof.challenge_id = challenge.challenge_id
+        self._runner.proof.response = solution.hash
+        devices = self._detector.devices
+        uuid = devices[0].uuid() if devices else None
+        await self.ctx.send(
+            m.PowResponse(
+                challenge_id=challenge.challenge_id,
+                response=solution.hash.hex(),
+                computation_time_ms=min(elapsed_ms, 0xFFFF_FFFF),
+                gpu_signature=t.GpuSignature(device_uuid=uuid or "none", cuda_version=None),
+                solution_nonce=solution.solution_nonce,
+            )
+        )
+
+    async def on_error(self, error: m.Error) -> None:
+        logger.warning("platform error %s: %s", error.code, error.message)
+        context = error.context if isinstance(error.context, dict) else {}
+        task_id = context.get("task_id")
+        if error.code == AuthenticationFailed.code:
+            raise AuthenticationFailed(error.message)
+        if error.code == "UNKNOWN_TASK" and isinstance(task_id, str):
+            self._runner.cancel(task_id, "The platform no longer knows this task.")
+        elif error.code == ValidationFailed.code and isinstance(task_id, str):
+            await self._outbox.mark_delivered(task_id)
+        self._bus.publish(Notice("platform_error", {"code": error.code, "message": error.message}))
+
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def close(self) -> None:
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)

@@ -1,0 +1,209 @@
+"""Run accepted tasks through the executor and turn each ending into a durable result frame.
+
+:class:`TaskRunner` owns the asyncio task of every running job, independent of the connection:
+a task keeps running while the agent reconnects. Progress goes out when connected (dropped
+otherwise: it is only progress); the result (TASK_COMPLETE or TASK_FAILED) is written to the
+outbox *before* it is sent and re-sent until delivered, so nothing is lost. Cancelling a task
+(TASK_CANCEL, or the agent stopping) stops its sandbox and reports ``TASK_CANCELLED``, which
+hands the task back to the platform. Imports nothing from Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from orban_desktop.agent.metrics import MetricsAggregator
+from orban_desktop.agent.outbox import AsyncResultOutbox, OutboxItem, RunningTask
+from orban_desktop.compute import GpuAssignment, PreparedTask, TaskExecutor, TaskOutcome
+from orban_desktop.errors import OrbanError, TaskCancelled, TaskExecutionFailed
+from orban_desktop.events import EventBus, TaskFinished, TaskProgressed
+from orban_desktop.gpu.detector import GPUDetector
+from orban_desktop.gpu.device import GPUStatus
+from orban_desktop.protocol import messages as m
+from orban_desktop.protocol import types as t
+from orban_desktop.protocol.codec import encode_json
+from orban_desktop.protocol.timestamps import WireTime
+
+logger = logging.getLogger(__name__)
+
+#: How many finished tasks' results are kept in memory to answer a repeated TASK_ASSIGN.
+FINISHED_KEPT = 1024
+
+Send = Callable[[m.Message], Coroutine[Any, Any, bool]]
+
+
+@dataclass
+class ActiveTask:
+    """A task this agent is running."""
+
+    assign: m.TaskAssign
+    gpu_index: int
+    started_at: WireTime
+    stage: str = "accepted"
+    progress: float = 0.0
+    cancel_reason: str | None = None
+    handle: asyncio.Task[None] | None = field(default=None, repr=False)
+
+
+@dataclass
+class LastProof:
+    """The latest answered POW_CHALLENGE, quoted in TASK_COMPLETE's ``proof_of_work``."""
+
+    challenge_id: str = ""
+    response: bytes = b""
+
+
+class TaskRunner:
+    """Starts, tracks and cancels tasks; writes every result to the outbox then sends it."""
+
+    def __init__(
+        self,
+        *,
+        executor: TaskExecutor,
+        detector: GPUDetector,
+        outbox: AsyncResultOutbox,
+        bus: EventBus,
+        metrics: MetricsAggregator,
+        send: Send,
+        deliver: Callable[[OutboxItem], Awaitable[None]],
+        latest_status: Callable[[int], GPUStatus | None],
+        progress_interval_s: float = 10.0,
+    ) -> None:
+        self._executor = executor
+        self._detector = detector
+        self._outbox = outbox
+        self._bus = bus
+        self._metrics = metrics
+        self._send = send
+        self._deliver = deliver
+        self._latest_status = latest_status
+        self._progress_interval_s = progress_interval_s
+        self.active: dict[str, ActiveTask] = {}
+        #: Results of recently finished tasks, newest last (bounded), by task id.
+        self.finished: OrderedDict[str, OutboxItem] = OrderedDict()
+        self.proof = LastProof()
+
+    def start(self, assign: m.TaskAssign, prepared: PreparedTask, gpu_index: int) -> ActiveTask:
+        """Run an accepted task on a GPU the caller has already acquired."""
+        task = ActiveTask(assign=assign, gpu_index=gpu_index, started_at=WireTime.now())
+        self.active[assign.task_id] = task
+        task.handle = asyncio.create_task(self._run(task, prepared), name=assign.task_id)
+        return task
+
+    def cancel(self, task_id: str, reason: str) -> bool:
+        task = self.active.get(task_id)
+        if task is None or task.handle is None:
+            return False
+        task.cancel_reason = reason
+        task.handle.cancel()
+        return True
+
+    async def cancel_all(self, reason: str) -> None:
+        """Hand every running task back (used when the agent stops); waits for their reports."""
+        handles = [t.handle for t in self.active.values() if t.handle is not None]
+        for task_id in list(self.active):
+            self.cancel(task_id, reason)
+        await asyncio.gather(*handles, return_exceptions=True)
+
+    async def _run(self, task: ActiveTask, prepared: PreparedTask) -> None:
+        task_id = task.assign.task_id
+        began = time.monotonic()
+        last_sent = 0.0
+
+        def on_progress(stage: str, progress: float) -> None:
+            nonlocal last_sent
+            task.stage, task.progress = str(stage), max(0.0, min(1.0, progress))
+            self._bus.publish(TaskProgressed(task_id, task.stage, task.progress, task.gpu_index))
+            now = time.monotonic()
+            if now - last_sent >= self._progress_interval_s or progress >= 1.0:
+                last_sent = now
+                asyncio.get_running_loop().create_task(self._send(self._progress_frame(task)))
+
+        device = self._detector.device(task.gpu_index)
+        gpu = GpuAssignment(index=task.gpu_index, uuid=device.uuid())
+        try:
+            outcome = await self._executor.execute(prepared, gpu, on_progress)
+            result: m.Message = self._complete_frame(task, outcome)
+            self._metrics.task_completed(
+                outcome.gpu_seconds, outcome.energy_kwh, gpu_index=task.gpu_index
+            )
+        except asyncio.CancelledError:
+            error: OrbanError = TaskCancelled(task.cancel_reason or "The agent stopped the task.")
+            result = self._failed_frame(task_id, error)
+            self._metrics.task_failed(gpu_index=task.gpu_index)
+        except OrbanError as exc:
+            result = self._failed_frame(task_id, exc)
+            self._metrics.task_failed(gpu_index=task.gpu_index)
+        except Exception as exc:  # a bug: report it rather than lose the task
+            logger.exception("task %s failed unexpectedly", task_id)
+            result = self._failed_frame(task_id, TaskExecutionFailed(f"Internal error: {exc}"))
+            self._metrics.task_failed(gpu_index=task.gpu_index)
+        finally:
+            self._detector.release(task.gpu_index)
+        await self._finish(task, result, time.monotonic() - began)
+
+    async def _finish(self, task: ActiveTask, result: m.Message, duration_s: float) -> None:
+        task_id = task.assign.task_id
+        item = OutboxItem(
+            task_id=task_id,
+            message_id=result.message_id,
+            message_type=result.TYPE.value,
+            frame_json=encode_json(result),
+            created_at=time.time(),
+        )
+        await self._outbox.put(item)
+        self.finished[task_id] = item
+        while len(self.finished) > FINISHED_KEPT:
+            self.finished.popitem(last=False)
+        await self._outbox.task_finished(task_id)
+        self.active.pop(task_id, None)
+        error_code = result.error.code if isinstance(result, m.TaskFailed) else None
+        self._bus.publish(TaskFinished(task_id, error_code is None, error_code, duration_s))
+        await self._deliver(item)
+
+    def _progress_frame(self, task: ActiveTask) -> m.TaskProgress:
+        status = self._latest_status(task.gpu_index)
+        utilization = (status.utilization_pct or 0.0) / 100 if status else 0.0
+        used = (status.memory_used_bytes or 0) / 1024**3 if status else 0.0
+        return m.TaskProgress(
+            task_id=task.assign.task_id,
+            progress=task.progress,
+            stage=task.stage,
+            metrics=t.TaskMetrics(gpu_utilization=utilization, memory_used_gb=used),
+        )
+
+    def _complete_frame(self, task: ActiveTask, outcome: TaskOutcome) -> m.TaskComplete:
+        device = self._detector.device(task.gpu_index)
+        return m.TaskComplete(
+            task_id=task.assign.task_id,
+            result=outcome.result,
+            proof_of_work=t.ProofOfWork(
+                method="gpu_hash_challenge",
+                challenge_id=self.proof.challenge_id,
+                response=self.proof.response,
+                gpu_signature=device.uuid() or f"gpu-{task.gpu_index}",
+            ),
+            metrics=outcome.metrics,
+        )
+
+    @staticmethod
+    def _failed_frame(task_id: str, error: OrbanError) -> m.TaskFailed:
+        return m.TaskFailed(
+            task_id=task_id,
+            error=t.TaskErrorInfo(code=error.code, message=error.title, details=error.message),
+        )
+
+    def journal_entry(self, task: ActiveTask) -> RunningTask:
+        return RunningTask(
+            task_id=task.assign.task_id,
+            assign_json=encode_json(task.assign),
+            gpu_index=task.gpu_index,
+            workspace=None,
+            started_at=time.time(),
+        )

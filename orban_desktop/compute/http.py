@@ -1,0 +1,140 @@
+"""The HTTP session for artifact transfers, and one request with vetted redirects and peer.
+
+:func:`create_http_session` builds an aiohttp session whose name lookups go through
+:class:`~orban_desktop.compute.urlpolicy.GuardedResolver`, that ignores proxy variables from the
+environment and has connect/read timeouts but no total timeout (models are large).
+:func:`open_response` sends one request and follows up to five redirects itself, checking each
+target with :func:`~orban_desktop.compute.urlpolicy.check_url` (aiohttp would follow a redirect
+to a literal address without asking any resolver) and each connection's peer address. The retry
+rules shared by download and upload live here too. Imports aiohttp and ``urlpolicy`` only, and
+nothing from Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import urllib.parse
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp.abc import AbstractResolver
+
+from orban_desktop.compute.urlpolicy import (
+    ForbiddenAddress,
+    GuardedResolver,
+    UrlRefused,
+    check_peer,
+    check_url,
+)
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True)
+class TransferSettings:
+    """How transfers retry and buffer.
+
+    Attributes:
+        retries: Further attempts after the first one fails (the seed: 3).
+        backoff_s: Seconds to wait before retry 1, 2, 3, ... (the last value repeats).
+        write_batch_bytes: Received bytes gathered into one write+hash step of the worker.
+        write_queue_depth: Batches that may wait for the worker before receiving pauses.
+    """
+
+    retries: int = 3
+    backoff_s: tuple[float, ...] = (1.0, 2.0, 4.0)
+    write_batch_bytes: int = 512 << 10
+    write_queue_depth: int = 8
+
+    def delay_before(self, retry: int) -> float:
+        """Seconds to wait before retry number ``retry`` (1-based)."""
+        if not self.backoff_s:
+            return 0.0
+        return self.backoff_s[min(retry, len(self.backoff_s)) - 1]
+
+
+class RetryableTransferError(Exception):
+    """One attempt failed in a way another attempt may fix (connection lost, HTTP 5xx)."""
+
+
+def is_retryable_status(status: int) -> bool:
+    """HTTP statuses worth another attempt: 408, 429 and every 5xx."""
+    return status in (408, 429) or 500 <= status <= 599
+
+
+def refused_address(exc: BaseException) -> ForbiddenAddress | None:
+    """The :class:`ForbiddenAddress` behind an aiohttp connection error, if that is the cause."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ForbiddenAddress):
+            return seen
+        os_error = getattr(seen, "os_error", None)
+        if isinstance(os_error, ForbiddenAddress):
+            return os_error
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def create_http_session(
+    *,
+    resolver: AbstractResolver | None = None,
+    connect_timeout_s: float = 30.0,
+    read_timeout_s: float = 120.0,
+) -> aiohttp.ClientSession:
+    """A session for artifact transfers; call it inside the running event loop, close it after.
+
+    Args:
+        resolver: The lookup to guard; aiohttp's threaded resolver when ``None``.
+        connect_timeout_s: Limit for opening one connection.
+        read_timeout_s: Limit for one read to return data (a stalled transfer fails, then retries).
+    """
+    connector = aiohttp.TCPConnector(resolver=GuardedResolver(resolver), limit=32)
+    timeout = aiohttp.ClientTimeout(
+        total=None, sock_connect=connect_timeout_s, sock_read=read_timeout_s
+    )
+    return aiohttp.ClientSession(
+        connector=connector, timeout=timeout, trust_env=False, auto_decompress=False
+    )
+
+
+@asynccontextmanager
+async def open_response(
+    session: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    data: Any = None,
+    follow_redirects: bool = True,
+) -> AsyncIterator[aiohttp.ClientResponse]:
+    """Send one request, following vetted redirects, and yield the final response.
+
+    Raises:
+        UrlRefused: A redirect points at a URL :func:`check_url` refuses, or there are too many.
+        ForbiddenAddress: The connection reached a forbidden address.
+        aiohttp.ClientError: The request itself failed.
+    """
+    for _hop in range(MAX_REDIRECTS + 1):
+        response = await session.request(
+            method, url, headers=dict(headers), data=data, allow_redirects=False
+        )
+        try:
+            check_peer(response)
+            location = response.headers.get("Location")
+            if follow_redirects and response.status in REDIRECT_STATUSES and location:
+                url = check_url(urllib.parse.urljoin(url, location), what="redirect target")
+                continue
+            yield response
+            return
+        finally:
+            response.release()
+    raise UrlRefused(f"more than {MAX_REDIRECTS} redirects; giving up at {url[:200]}")
+
+
+async def sleep_before_retry(settings: TransferSettings, retry: int) -> None:
+    """Wait the backoff delay before retry number ``retry`` (1-based)."""
+    await asyncio.sleep(settings.delay_before(retry))

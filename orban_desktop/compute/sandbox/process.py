@@ -1,0 +1,226 @@
+"""The process sandbox: the workload as a child process under rlimits, for hosts without Docker.
+
+The child runs ``/bin/sh <script> <model> input out/result`` in its own session and process
+group, in the task's workspace (input and output relative to it), with a scrubbed environment
+(``PATH``, ``HOME``, ``TMPDIR``, ``LC_ALL=C`` and the task's variables only), stdin from
+``/dev/null`` and stdout/stderr written to files in the agent's private folder. Limits set with
+``setrlimit`` before ``exec``: CPU seconds, file size (this also caps stdout/stderr: a flood is
+killed by SIGXFSZ), open files, no core files, processes (RLIMIT_NPROC = the user's current
+count + the pids limit), and memory: the address space when no real GPU is used, else only the
+data segment (CUDA reserves huge address ranges, so RLIMIT_AS would break it). When the agent
+runs as root the child runs as ``nobody`` (the kernel ignores RLIMIT_NPROC for root) and gets
+the model and script as inherited file descriptors. At the deadline the whole group gets
+SIGTERM, then SIGKILL after the grace period; leftover group members are killed when the run
+ends.
+
+What it does NOT isolate, plainly: the network (the workload can reach anything the agent can);
+the file system (it can read every file its user can, and write wherever its user may, e.g.
+the agent user's home when the agent is not root); other processes (it can see them, and
+signal those of its own user); the GPUs (all are visible; only ``CUDA_VISIBLE_DEVICES`` hints
+which to use); the memory limit is per process, not for the group; a process that starts its
+own session escapes the group kill. Use Docker for work you do not trust. Imports the sandbox
+base and the error tree only, and nothing from Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import os
+import re
+import resource
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from orban_desktop.compute.sandbox.base import (
+    Sandbox,
+    SandboxJob,
+    SandboxRun,
+    check_task_env,
+    grant_workspace,
+    read_tail,
+    sandbox_user,
+)
+from orban_desktop.errors import SandboxError
+
+_OOM_TEXT = re.compile(
+    r"out of memory|cannot allocate|memoryerror|bad_alloc|memory exhausted", re.I
+)
+_FSIZE_TEXT = re.compile(r"file too large|file size limit", re.I)
+Limits = tuple[tuple[int, int, int], ...]
+
+
+@dataclass(frozen=True)
+class _Launch:
+    argv: list[str]
+    env: dict[str, str]
+    limits: Limits
+    stdout_fd: int
+    stderr_fd: int
+    pass_fds: tuple[int, ...]
+    drop_to: tuple[int, int] | None
+
+
+def _apply_limits(limits: Limits) -> Callable[[], None]:
+    def apply() -> None:  # runs in the child between fork and exec: keep it trivial
+        for kind, soft, hard in limits:
+            resource.setrlimit(kind, (soft, hard))
+
+    return apply
+
+
+def tasks_of_user(uid: int) -> int:
+    """Processes plus threads whose real uid is ``uid`` (what RLIMIT_NPROC counts). Blocking."""
+    if not os.path.isdir("/proc"):
+        return 0
+    count = 0
+    with os.scandir("/proc") as scan:
+        for entry in scan:
+            if not entry.name.isdigit():
+                continue
+            with contextlib.suppress(OSError, ValueError, KeyError, IndexError):
+                status = Path(entry.path, "status").read_text()
+                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+                if int(fields["Uid"].split()[0]) == uid:
+                    count += int(fields.get("Threads", "1"))
+    return count
+
+
+class ProcessSandbox(Sandbox):
+    """Runs workloads as rlimited child processes; see the module docstring for its limits.
+
+    Args:
+        shell: The POSIX shell that runs the workload scripts.
+        path_env: ``PATH`` for the workload.
+    """
+
+    name = "process"
+
+    def __init__(self, *, shell: str = "/bin/sh", path_env: str = "/usr/bin:/bin") -> None:
+        self._shell = shell
+        self._path_env = path_env
+
+    def _prepare_sync(self, job: SandboxJob) -> _Launch:
+        uid, gid = sandbox_user()
+        drop = os.geteuid() == 0
+        grant_workspace(job, uid, gid)
+        limits = job.limits
+        memory_kind = resource.RLIMIT_DATA if job.gpu and job.gpu.is_real else resource.RLIMIT_AS
+        cpu_seconds = math.ceil(job.timeout_s * max(1.0, limits.cpu_cores)) + 1
+        file_bytes = max(limits.max_output_bytes, limits.log_bytes)
+        nproc = tasks_of_user(uid) + limits.pids
+        rlimits: Limits = (
+            (resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 2),
+            (resource.RLIMIT_FSIZE, file_bytes, file_bytes),
+            (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files),
+            (resource.RLIMIT_CORE, 0, 0),
+            (resource.RLIMIT_NPROC, nproc, nproc),
+            (memory_kind, limits.memory_bytes, limits.memory_bytes),
+        )
+        home = "." if drop else str(job.workspace)  # nobody may not traverse the agent's dirs
+        env = {
+            "PATH": self._path_env,
+            "HOME": home,
+            "TMPDIR": home,
+            "LC_ALL": "C",
+            "LANG": "C",
+            **check_task_env(job.env),
+        }
+        if job.gpu is not None and job.gpu.is_real:
+            env["CUDA_VISIBLE_DEVICES"] = str(job.gpu.uuid)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+        stdout_fd = os.open(job.private_dir / "stdout.log", flags, 0o600)
+        stderr_fd = os.open(job.private_dir / "stderr.log", flags, 0o600)
+        script, model = str(job.script), str(job.model)
+        pass_fds: tuple[int, ...] = ()
+        if drop:  # nobody may not reach the agent's folders: hand over open descriptors
+            script_fd = os.open(job.script, os.O_RDONLY | os.O_CLOEXEC)
+            model_fd = os.open(job.model, os.O_RDONLY | os.O_CLOEXEC)
+            script, model = f"/dev/fd/{script_fd}", f"/dev/fd/{model_fd}"
+            pass_fds = (script_fd, model_fd)
+        relative_output = str(job.output_path.relative_to(job.workspace))
+        argv = [self._shell, script, model, job.input_path.name, relative_output]
+        return _Launch(
+            argv, env, rlimits, stdout_fd, stderr_fd, pass_fds, (uid, gid) if drop else None
+        )
+
+    async def run(self, job: SandboxJob) -> SandboxRun:
+        try:
+            launch = await asyncio.to_thread(self._prepare_sync, job)
+        except OSError as exc:
+            raise SandboxError(f"Could not prepare the process sandbox: {exc}") from exc
+        started = time.monotonic()
+        user_args: dict[str, object] = {}
+        if launch.drop_to is not None:
+            user_args = {"user": launch.drop_to[0], "group": launch.drop_to[1], "extra_groups": []}
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *launch.argv,
+                stdin=subprocess.DEVNULL,
+                stdout=launch.stdout_fd,
+                stderr=launch.stderr_fd,
+                cwd=job.workspace,
+                env=launch.env,
+                start_new_session=True,
+                pass_fds=launch.pass_fds,
+                preexec_fn=_apply_limits(launch.limits),
+                **user_args,  # type: ignore[arg-type]
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise SandboxError(f"Could not start the workload with {self._shell}: {exc}") from exc
+        finally:
+            for fd in (launch.stdout_fd, launch.stderr_fd, *launch.pass_fds):
+                os.close(fd)
+        timed_out = False
+        try:
+            try:
+                await asyncio.wait_for(process.wait(), job.timeout_s)
+            except TimeoutError:
+                timed_out = True
+                await _stop_group(process, job.kill_grace_s)
+        finally:
+            if process.returncode is None:  # cancelled or failed while waiting
+                await asyncio.shield(_stop_group(process, 0.0))
+            _signal_group(process.pid, signal.SIGKILL)  # members left behind by the leader
+        seconds = time.monotonic() - started
+        return await asyncio.to_thread(_ending, job, process.returncode, timed_out, seconds)
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)
+
+
+async def _stop_group(process: asyncio.subprocess.Process, grace_s: float) -> None:
+    """SIGTERM the group, SIGKILL it after ``grace_s`` seconds, and reap the leader."""
+    if grace_s > 0:
+        _signal_group(process.pid, signal.SIGTERM)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(process.wait(), grace_s)
+    _signal_group(process.pid, signal.SIGKILL)
+    await process.wait()
+
+
+def _ending(job: SandboxJob, returncode: int | None, timed_out: bool, seconds: float) -> SandboxRun:
+    stdout = read_tail(job.private_dir / "stdout.log")
+    stderr = read_tail(job.private_dir / "stderr.log")
+    signum = -returncode if returncode is not None and returncode < 0 else None
+    shell_signal = returncode - 128 if returncode is not None and returncode > 128 else None
+    ended_by = {signum, shell_signal}
+    failed = returncode != 0
+    return SandboxRun(
+        sandbox=ProcessSandbox.name,
+        exit_code=None if signum is not None else returncode,
+        signal=signum,
+        timed_out=timed_out or signal.SIGXCPU in ended_by,
+        oom_killed=failed and not timed_out and bool(_OOM_TEXT.search(stderr)),
+        file_limit_hit=failed and (signal.SIGXFSZ in ended_by or bool(_FSIZE_TEXT.search(stderr))),
+        duration_s=seconds,
+        stdout_tail=stdout,
+        stderr_tail=stderr,
+    )

@@ -1,0 +1,140 @@
+"""Streaming upload of a task's result: HTTP PUT of the file with its SHA-256 in a header.
+
+:func:`upload` PUTs the file's bytes (aiohttp reads them in worker threads, chunk by chunk,
+never all in memory) to the task's ``output_url`` with ``Content-Length`` and ``X-Orban-SHA256:
+<hex>``. Any 2xx is success; 408, 429, 5xx and lost connections are retried 3 times with
+backoff; any other status (redirects included: an upload never follows one) fails at once.
+Imports aiohttp and the compute transfer helpers only, and nothing from Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+
+from orban_desktop.compute.http import (
+    RetryableTransferError,
+    TransferSettings,
+    is_retryable_status,
+    open_response,
+    refused_address,
+    sleep_before_retry,
+)
+from orban_desktop.compute.urlpolicy import ForbiddenAddress
+from orban_desktop.errors import UploadFailed
+
+log = logging.getLogger(__name__)
+
+SHA256_HEADER = "X-Orban-SHA256"
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    """A finished upload: the URL, the HTTP status, seconds taken and attempts made."""
+
+    url: str
+    status: int
+    seconds: float
+    attempts: int
+
+
+class _CountingReader(io.BufferedReader):
+    """A file aiohttp streams from (it reads in worker threads); reports progress to the loop."""
+
+    def __init__(self, raw: io.FileIO, report: Callable[[int], None]) -> None:
+        super().__init__(raw, buffer_size=1 << 20)
+        self._report = report
+        self._sent = 0
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        chunk = super().read(size)
+        self._sent += len(chunk)
+        self._report(self._sent)
+        return chunk
+
+
+async def _open_counting(path: Path, on_progress: Callable[[int], None] | None) -> _CountingReader:
+    loop = asyncio.get_running_loop()
+
+    def report(sent: int) -> None:
+        if on_progress is not None:
+            loop.call_soon_threadsafe(on_progress, sent)
+
+    raw = await asyncio.to_thread(io.FileIO, path, "rb")
+    return _CountingReader(raw, report)
+
+
+async def upload(
+    session: aiohttp.ClientSession,
+    url: str,
+    path: Path,
+    *,
+    sha256_hex: str,
+    size_bytes: int,
+    on_progress: Callable[[int], None] | None = None,
+    settings: TransferSettings | None = None,
+) -> Uploaded:
+    """PUT the file at ``path`` to ``url``.
+
+    Args:
+        session: An aiohttp session, ideally from ``create_http_session``.
+        url: An already checked URL (``check_url``).
+        path: The result file; it must not change during the upload.
+        sha256_hex: Lowercase hex SHA-256 of the file, sent as ``X-Orban-SHA256``.
+        size_bytes: The file's size, sent as ``Content-Length``.
+        on_progress: Called with the bytes sent so far in the current attempt.
+        settings: Retries and chunk size; the defaults when ``None``.
+
+    Raises:
+        UploadFailed: After the retries, or at once for a refused address or a 3xx/4xx answer
+            other than 408 and 429.
+    """
+    settings = settings or TransferSettings()
+    started = time.monotonic()
+    headers = {
+        SHA256_HEADER: sha256_hex,
+        "Content-Type": "application/octet-stream",
+        "Content-Length": str(size_bytes),
+    }
+    attempt = 0
+    while True:
+        attempt += 1
+        body = await _open_counting(path, on_progress)
+        try:
+            try:
+                async with open_response(
+                    session, "PUT", url, headers=headers, data=body, follow_redirects=False
+                ) as response:
+                    status, reason = response.status, response.reason
+            finally:
+                await asyncio.to_thread(body.close)  # waits for a read still in a thread
+            if 200 <= status <= 299:
+                return Uploaded(url, status, time.monotonic() - started, attempt)
+            if not is_retryable_status(status):
+                raise UploadFailed(
+                    f"{url} refused the result with HTTP {status} {reason}; not retried.",
+                    context={"url": url, "status": status},
+                )
+            raise RetryableTransferError(f"HTTP {status} {reason}")
+        except ForbiddenAddress as exc:
+            raise UploadFailed(f"Refused to upload to {url}: {exc}", context={"url": url}) from exc
+        except (RetryableTransferError, aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
+            if (forbidden := refused_address(exc)) is not None:
+                raise UploadFailed(
+                    f"Refused to upload to {url}: {forbidden}", context={"url": url}
+                ) from exc
+            if attempt > settings.retries:
+                raise UploadFailed(
+                    f"Could not upload the result to {url} after {attempt} attempts: {exc}. "
+                    "Check the network connection.",
+                    context={"url": url, "attempts": attempt},
+                ) from exc
+            log.warning("upload to %s failed (%s); retry %d", url, exc, attempt)
+            await sleep_before_retry(settings, attempt)
