@@ -22,6 +22,7 @@ from orban_desktop.earnings import AsyncEarningsLedger, EarningEntry, PayoutEntr
 from orban_desktop.errors import AuthenticationFailed, OrbanError, ValidationFailed
 from orban_desktop.events import EarningRecorded, EventBus, Notice, PayoutReceived
 from orban_desktop.gpu.detector import GPUDetector
+from orban_desktop.gpu.device import GPUStatus
 from orban_desktop.gpu.pow import solve_pow_async
 from orban_desktop.gpu.requirements import GPURequirements
 from orban_desktop.protocol import messages as m
@@ -42,6 +43,7 @@ class HandlerContext:
     uses: Callable[[Extension], bool]
     paused: Callable[[], bool]
     max_concurrent_tasks: int
+    latest_statuses: Callable[[], list[GPUStatus]]
 
 
 class MessageHandlers:
@@ -109,7 +111,11 @@ class MessageHandlers:
         except ValidationFailed as exc:
             return await self._reject(task_id, "invalid_task", exc.message)
         requirements = GPURequirements.from_mapping(assign.requirements.model_dump())
-        check = await asyncio.to_thread(self._detector.meets_requirements, requirements)
+        recent = self.ctx.latest_statuses()
+        if recent:  # the sampler's snapshot: decided on the loop, no thread hop (fast accept)
+            check = self._detector.meets_requirements(requirements, recent)
+        else:
+            check = await asyncio.to_thread(self._detector.meets_requirements, requirements)
         if not check or check.gpu_index is None:
             reason = str(check.reason or "gpu_not_available")
             return await self._reject(task_id, reason, f"No GPU here meets {requirements} now.")

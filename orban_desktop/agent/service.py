@@ -81,6 +81,7 @@ class AgentService:
                 uses=self.uses,
                 paused=lambda: bool(self.pause_reasons) or self._stopping.is_set(),
                 max_concurrent_tasks=config.gpu.max_concurrent_tasks,
+                latest_statuses=parts.latest_statuses,
             ),
             runner=self.runner,
             executor=parts.executor,

@@ -170,7 +170,7 @@ class GPUDetector:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(executor, self.get_all_status)
 
-    def _candidates(self) -> list[Candidate]:
+    def _candidates(self, statuses: Sequence[GPUStatus] | None = None) -> list[Candidate]:
         with self._lock:
             busy = set(self._busy)
         return [
@@ -180,13 +180,22 @@ class GPUDetector:
                 busy=s.index in busy,
                 enabled=self.is_enabled(s.index),
             )
-            for s in self.get_all_status()
+            for s in (self.get_all_status() if statuses is None else statuses)
+            if s.index in self._facts
         ]
 
-    def meets_requirements(self, requirements: GPURequirements) -> RequirementCheck:
-        """Whether a GPU can take the task now; if not, the upstream reason code (blocking)."""
+    def meets_requirements(
+        self, requirements: GPURequirements, statuses: Sequence[GPUStatus] | None = None
+    ) -> RequirementCheck:
+        """Whether a GPU can take the task now; if not, the upstream reason code.
+
+        Args:
+            requirements: What the task needs.
+            statuses: Recent snapshots to decide on (non-blocking); ``None`` reads every GPU
+                now (blocking: call it from a thread).
+        """
         return choose_gpu(
-            self._candidates(),
+            self._candidates(statuses),
             requirements,
             reserved_bytes=self.reserved_bytes,
             temperature_limit_c=self.temperature_limit_c,
