@@ -6,14 +6,14 @@ One model per ``config.toml`` table (:class:`AgentSection`, :class:`GpuSection`,
 :class:`UiSection`), each rejecting unknown keys, wrong types and out-of-range values; plus the
 platform URL rules (:func:`normalize_platform_url`) and daily time windows (:class:`TimeWindow`)
 they validate with. :class:`orban_desktop.config.AgentConfig` gathers them and re-exports every
-public name here. Validators do no I/O. Imports only ``money`` from the project, and nothing
-from Qt.
+public name here, and this module re-exports :func:`~orban_desktop.netaddr.is_loopback_host`.
+Validators do no I/O. Imports only ``money`` and ``netaddr`` from the project, and nothing from
+Qt.
 """
 
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from orban_desktop.money import Money, MoneyError
+from orban_desktop.netaddr import is_loopback_host as is_loopback_host
 
 LOCAL_PLATFORM_PORT = 8740
 #: The local reference platform, the default for a first run.
@@ -38,16 +39,6 @@ LOCAL_PLATFORM_URL = f"ws://127.0.0.1:{LOCAL_PLATFORM_PORT}"
 PRODUCTION_PLATFORM_URL = "wss://platform.orban.ai"
 #: The path the client appends; stripped from a configured URL that already ends with it.
 CONNECT_PATH = "/agent/v1/connect"
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1); no name lookup."""
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def normalize_platform_url(url: str) -> str:

@@ -8,30 +8,23 @@ extension a result is delivered when its ACK arrives (:meth:`ResultOutbox.mark_a
 it, once one heartbeat interval has passed after it was sent on a connection that is still up
 (:meth:`ResultOutbox.settle_without_ack`); anything else stays pending and is re-sent, with the
 same ``message_id``, after the next reconnect. :class:`AsyncResultOutbox` runs the same calls on
-one worker thread for the event loop. Imports nothing from Qt and no protocol message models.
+one worker thread for the event loop. Connection, transactions, lifetime and the worker thread
+come from ``orban_desktop.storage``. Imports nothing from Qt and no protocol message models.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import functools
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from orban_desktop.agent.outbox_records import RESULT_TYPES, OutboxItem, OutboxStats, RunningTask
-from orban_desktop.agent.outbox_schema import (
-    integrity_problems,
-    move_aside,
-    open_outbox_connection,
-)
+from orban_desktop.agent.outbox_schema import open_outbox_connection
 from orban_desktop.errors import StorageError
+from orban_desktop.storage.database import integrity_problems, move_aside
+from orban_desktop.storage.store import SqliteStore
+from orban_desktop.storage.worker import StoreWorker
 
 __all__ = [
     "RESULT_TYPES",
@@ -42,11 +35,8 @@ __all__ = [
     "RunningTask",
 ]
 
-_P = ParamSpec("_P")
-_T = TypeVar("_T")
 
-
-class ResultOutbox:
+class ResultOutbox(SqliteStore):
     """The outbox over one SQLite file; use from one thread, close when done.
 
     Args:
@@ -58,8 +48,7 @@ class ResultOutbox:
     """
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._conn = open_outbox_connection(path)
+        super().__init__(path, open_outbox_connection(path))
 
     @classmethod
     def recover(cls, path: Path) -> tuple[ResultOutbox, Path | None]:
@@ -67,23 +56,12 @@ class ResultOutbox:
         moved = move_aside(path)
         return cls(path), moved
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-            yield self._conn
-            self._conn.execute("COMMIT")
-        except BaseException as exc:
-            with contextlib.suppress(sqlite3.Error):  # the first failure is the one to report
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise StorageError(
-                    f"Could not write to the result outbox {self.path}: {exc}; the change was "
-                    "not stored. Check free disk space and permissions.",
-                    context={"path": str(self.path)},
-                ) from exc
-            raise
+    def _write_failure(self, exc: sqlite3.Error) -> StorageError:
+        return StorageError(
+            f"Could not write to the result outbox {self.path}: {exc}; the change was "
+            "not stored. Check free disk space and permissions.",
+            context={"path": str(self.path)},
+        )
 
     def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
         try:
@@ -261,26 +239,12 @@ class ResultOutbox:
         except sqlite3.Error as exc:
             return str(exc)
 
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> ResultOutbox:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
 
 def _now(now: float | None) -> float:
     return time.time() if now is None else now
 
 
-class AsyncResultOutbox:
+class AsyncResultOutbox(StoreWorker[ResultOutbox]):
     """The outbox for the event loop: every call runs, in order, on one worker thread.
 
     A write returns only after its COMMIT returned, so send a result only after awaiting
@@ -288,11 +252,7 @@ class AsyncResultOutbox:
     Make it with :meth:`open`; end it with :meth:`close`.
     """
 
-    def __init__(self, outbox: ResultOutbox, executor: ThreadPoolExecutor) -> None:
-        """Wrap an outbox created on ``executor``'s only thread (use :meth:`open`)."""
-        self._outbox = outbox
-        self._executor = executor
-        self._closed = False
+    store_name = "result outbox"
 
     @classmethod
     async def open(cls, path: Path) -> AsyncResultOutbox:
@@ -302,81 +262,44 @@ class AsyncResultOutbox:
             CorruptOutboxError: The file failed its integrity check (a copy was saved).
             StorageError: The file cannot be opened.
         """
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="result-outbox")
-        try:
-            outbox = await asyncio.get_running_loop().run_in_executor(executor, ResultOutbox, path)
-        except BaseException:
-            executor.shutdown(wait=False)
-            raise
-        return cls(outbox, executor)
-
-    @property
-    def path(self) -> Path:
-        return self._outbox.path
-
-    async def _call(self, method: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
-        if self._closed:
-            raise StorageError("The result outbox is closed; reopen it before using it.")
-        call = functools.partial(method, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        return await cls._start(ResultOutbox, path, "result-outbox")
 
     async def put(self, item: OutboxItem) -> bool:
-        return await self._call(self._outbox.put, item)
+        return await self._call(self._store.put, item)
 
     async def pending(self) -> list[OutboxItem]:
-        return await self._call(self._outbox.pending)
+        return await self._call(self._store.pending)
 
     async def mark_sent(self, task_id: str, connection_id: str, sent_at: float) -> bool:
-        return await self._call(self._outbox.mark_sent, task_id, connection_id, sent_at)
+        return await self._call(self._store.mark_sent, task_id, connection_id, sent_at)
 
     async def mark_acked(self, message_id: str, *, now: float | None = None) -> str | None:
-        return await self._call(self._outbox.mark_acked, message_id, now=now)
+        return await self._call(self._store.mark_acked, message_id, now=now)
 
     async def mark_delivered(self, task_id: str, *, now: float | None = None) -> bool:
-        return await self._call(self._outbox.mark_delivered, task_id, now=now)
+        return await self._call(self._store.mark_delivered, task_id, now=now)
 
     async def settle_without_ack(
         self, connection_id: str, now: float, heartbeat_interval_s: float
     ) -> list[str]:
         return await self._call(
-            self._outbox.settle_without_ack, connection_id, now, heartbeat_interval_s
+            self._store.settle_without_ack, connection_id, now, heartbeat_interval_s
         )
 
     async def prune(self, older_than_s: float, *, now: float | None = None) -> int:
-        return await self._call(self._outbox.prune, older_than_s, now=now)
+        return await self._call(self._store.prune, older_than_s, now=now)
 
     async def stats(self) -> OutboxStats:
-        return await self._call(self._outbox.stats)
+        return await self._call(self._store.stats)
 
     async def task_started(self, task: RunningTask) -> None:
-        await self._call(self._outbox.task_started, task)
+        await self._call(self._store.task_started, task)
 
     async def task_finished(self, task_id: str) -> bool:
-        return await self._call(self._outbox.task_finished, task_id)
+        return await self._call(self._store.task_finished, task_id)
 
     async def running_tasks(self) -> list[RunningTask]:
-        return await self._call(self._outbox.running_tasks)
+        return await self._call(self._store.running_tasks)
 
     async def integrity_check(self) -> str:
-        return await self._call(self._outbox.integrity_check)
-
-    async def close(self) -> None:
-        """Finish queued calls, close the connection on its thread, stop the thread."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            await asyncio.get_running_loop().run_in_executor(self._executor, self._outbox.close)
-        finally:
-            self._executor.shutdown(wait=False)
-
-    async def __aenter__(self) -> AsyncResultOutbox:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
+        return await self._call(self._store.integrity_check)

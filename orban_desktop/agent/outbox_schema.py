@@ -1,26 +1,22 @@
-"""The result outbox's SQLite file: schema, ordered migrations, and opening it safely.
+"""The result outbox's SQLite file: its schema, the error for a damaged file, and opening it.
 
-:func:`open_outbox_connection` checks the file with ``PRAGMA integrity_check`` before anything
-writes to it, sets WAL mode with ``synchronous=FULL`` (a committed result survives a crash or a
-power cut) and brings the schema up to date, one migration per transaction, so a crash in the
-middle of a migration leaves the previous version intact. A damaged file is copied beside itself
-and reported as :class:`CorruptOutboxError`; :func:`move_aside` is the explicit recovery. Times
-are float Unix seconds (the caller's clock). Imports only the standard library and
-``orban_desktop.errors``; nothing from Qt.
+:func:`open_outbox_connection` opens the outbox with
+:func:`orban_desktop.storage.database.open_database`: ``PRAGMA integrity_check`` before anything
+writes to it, WAL mode with ``synchronous=FULL`` (a committed result survives a crash or a power
+cut), then the schema brought up to date, one migration per transaction, so a crash in the middle
+of a migration leaves the previous version intact. A damaged file is copied beside itself and
+reported as :class:`CorruptOutboxError`; :func:`orban_desktop.storage.database.move_aside` is the
+explicit recovery. Times are float Unix seconds (the caller's clock). Imports only the standard
+library, ``orban_desktop.errors`` and ``orban_desktop.storage``; nothing from Qt.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import shutil
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 from orban_desktop.errors import StorageError
-
-_log = logging.getLogger(__name__)
+from orban_desktop.storage.database import Migrations, StoreSpec, open_database
 
 _V1: tuple[str, ...] = (
     # One row per task: the first result stored for a task is the one that is ever sent.
@@ -48,10 +44,8 @@ _V1: tuple[str, ...] = (
 )
 
 #: Ordered migrations: ``MIGRATIONS[i]`` takes the schema from version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+MIGRATIONS: Migrations = (_V1,)
 SCHEMA_VERSION = len(MIGRATIONS)
-
-_CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 
 class CorruptOutboxError(StorageError):
@@ -70,92 +64,19 @@ class CorruptOutboxError(StorageError):
         self.backup = backup
 
 
-def schema_version(connection: sqlite3.Connection) -> int:
-    """The version recorded in the database; 0 for a new, empty file."""
-    connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    row = connection.execute("SELECT max(version) FROM schema_version").fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+_CANNOT_USE = (
+    "Cannot use the result outbox {path}: {exc}. Check free disk space and permissions, "
+    "and that no other Orban Agent is running with the same data folder."
+)
 
-
-def migrate(
-    connection: sqlite3.Connection, migrations: tuple[tuple[str, ...], ...] = MIGRATIONS
-) -> int:
-    """Bring the schema up to date; returns the version it is at afterwards.
-
-    Raises:
-        StorageError: The file was written by a newer agent.
-    """
-    current = schema_version(connection)
-    if current > len(migrations):
-        raise StorageError(
-            f"The result outbox is at schema version {current}, newer than this agent "
-            f"understands ({len(migrations)}). Update Orban Agent to open it.",
-            context={"schema_version": current, "supported": len(migrations)},
-        )
-    for version in range(current, len(migrations)):
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in migrations[version]:
-                connection.execute(statement)
-            connection.execute("INSERT INTO schema_version (version) VALUES (?)", (version + 1,))
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-    return len(migrations)
-
-
-def integrity_problems(connection: sqlite3.Connection) -> str | None:
-    """Run ``PRAGMA integrity_check``; None when it says ``ok``, else its first findings."""
-    rows = [str(row[0]) for row in connection.execute("PRAGMA integrity_check(20)")]
-    return None if rows == ["ok"] else "; ".join(rows[:5])
-
-
-def _aside_name(path: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    candidate = path.with_name(f"{path.name}.corrupt-{stamp}")
-    counter = 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
-        counter += 1
-    return candidate
-
-
-def _backup_copy(path: Path) -> Path:
-    target = _aside_name(path)
-    shutil.copy2(path, target)
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists():
-        shutil.copy2(wal, target.with_name(target.name + "-wal"))
-    return target
-
-
-def move_aside(path: Path) -> Path | None:
-    """Rename the file (and its WAL) to ``<name>.corrupt-<UTC time>``; None if there was none."""
-    if not path.exists():
-        return None
-    target = _aside_name(path)
-    os.replace(path, target)
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists():
-        os.replace(wal, target.with_name(target.name + "-wal"))
-    path.with_name(path.name + "-shm").unlink(missing_ok=True)
-    return target
-
-
-def _corrupt(connection: sqlite3.Connection, path: Path, detail: str) -> CorruptOutboxError:
-    connection.close()
-    backup = _backup_copy(path)
-    _log.error("result outbox %s failed its integrity check (%s); copy at %s", path, detail, backup)
-    return CorruptOutboxError(path, backup, detail)
-
-
-def _cannot_use(path: Path, exc: BaseException) -> StorageError:
-    return StorageError(
-        f"Cannot use the result outbox {path}: {exc}. Check free disk space and permissions, "
-        "and that no other Orban Agent is running with the same data folder.",
-        context={"path": str(path)},
-    )
+#: The outbox's file: its schema, its damaged-file error and its messages.
+OUTBOX_FILE = StoreSpec(
+    name="result outbox",
+    migrations=MIGRATIONS,
+    corrupt_error=CorruptOutboxError,
+    open_failure=_CANNOT_USE,
+    use_failure=_CANNOT_USE,
+)
 
 
 def open_outbox_connection(path: Path) -> sqlite3.Connection:
@@ -168,28 +89,4 @@ def open_outbox_connection(path: Path) -> sqlite3.Connection:
         CorruptOutboxError: The file is damaged or not a database (a copy was saved).
         StorageError: The file cannot be opened, written, or is from a newer agent.
     """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, isolation_level=None)
-    except (OSError, sqlite3.Error) as exc:
-        raise _cannot_use(path, exc) from exc
-    try:
-        problems = integrity_problems(connection)
-        if problems is not None:
-            raise _corrupt(connection, path, problems)
-        mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            raise StorageError(f"SQLite refused WAL mode for {path} (got {mode}).")
-        connection.execute("PRAGMA synchronous=FULL")
-        connection.execute("PRAGMA busy_timeout=5000")
-        migrate(connection)
-    except sqlite3.DatabaseError as exc:
-        code = getattr(exc, "sqlite_errorcode", None)
-        if isinstance(code, int) and (code & 0xFF) in _CORRUPTION_CODES:
-            raise _corrupt(connection, path, str(exc)) from exc
-        connection.close()
-        raise _cannot_use(path, exc) from exc
-    except BaseException:
-        connection.close()
-        raise
-    return connection
+    return open_database(OUTBOX_FILE, path)

@@ -6,18 +6,19 @@ environment and has connect/read timeouts but no total timeout (models are large
 :func:`open_response` sends one request and follows up to five redirects itself, checking each
 target with :func:`~orban_desktop.compute.urlpolicy.check_url` (aiohttp would follow a redirect
 to a literal address without asking any resolver) and each connection's peer address. The retry
-rules shared by download and upload live here too. Imports aiohttp and ``urlpolicy`` only, and
-nothing from Qt.
+rules shared by download and upload live here too, with the loop that applies them
+(:func:`with_retries`). Imports aiohttp and ``urlpolicy`` only, and nothing from Qt.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import urllib.parse
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
@@ -29,6 +30,10 @@ from orban_desktop.compute.urlpolicy import (
     check_peer,
     check_url,
 )
+
+log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
@@ -138,3 +143,37 @@ async def open_response(
 async def sleep_before_retry(settings: TransferSettings, retry: int) -> None:
     """Wait the backoff delay before retry number ``retry`` (1-based)."""
     await asyncio.sleep(settings.delay_before(retry))
+
+
+async def with_retries(
+    settings: TransferSettings,
+    attempt_once: Callable[[], Awaitable[_T]],
+    *,
+    give_up: Callable[[int, RetryableTransferError], Exception],
+    what: str,
+) -> tuple[_T, int]:
+    """Await ``attempt_once()`` until it succeeds, with ``settings.retries`` retries and backoff.
+
+    Only a :class:`RetryableTransferError` is retried (each retry is logged as ``"<what> failed
+    (<error>); retry <n>"``); anything else an attempt raises ends it at once.
+
+    Args:
+        settings: The number of retries and the backoff.
+        attempt_once: Makes one attempt.
+        give_up: Makes the error raised, from the last one, once the retries are spent; it gets
+            the number of attempts made and the last attempt's error.
+        what: The transfer in the log, e.g. ``"download of <url>"``.
+
+    Returns:
+        What the attempt that succeeded returned, and the number of attempts made (1-based).
+    """
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return await attempt_once(), attempt
+        except RetryableTransferError as exc:
+            if attempt > settings.retries:
+                raise give_up(attempt, exc) from exc
+            log.warning("%s failed (%s); retry %d", what, exc, attempt)
+            await sleep_before_retry(settings, attempt)

@@ -11,6 +11,7 @@ the compute transfer helpers only, and nothing from Qt.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from orban_desktop.compute.http import (
     is_retryable_status,
     open_response,
     refused_address,
-    sleep_before_retry,
+    with_retries,
 )
 from orban_desktop.compute.sink import HashingFile
 from orban_desktop.compute.urlpolicy import ForbiddenAddress, UrlRefused
@@ -79,22 +80,21 @@ async def download(
     settings = settings or TransferSettings()
     started = time.monotonic()
     sink = await HashingFile.create(dest, settings.write_queue_depth)
-    attempt = 0
+
+    def give_up(attempts: int, exc: RetryableTransferError) -> DownloadFailed:
+        return DownloadFailed(
+            f"Could not download {url} after {attempts} attempts: {exc}. "
+            "Check the network connection; the platform will offer the task again.",
+            context={"url": url, "attempts": attempts},
+        )
+
+    fetch_once = functools.partial(
+        _fetch_once, session, url, sink, max_bytes, exact_size, on_progress, settings
+    )
     try:
-        while True:
-            attempt += 1
-            try:
-                await _fetch_once(session, url, sink, max_bytes, exact_size, on_progress, settings)
-                break
-            except RetryableTransferError as exc:
-                if attempt > settings.retries:
-                    raise DownloadFailed(
-                        f"Could not download {url} after {attempt} attempts: {exc}. "
-                        "Check the network connection; the platform will offer the task again.",
-                        context={"url": url, "attempts": attempt},
-                    ) from exc
-                log.warning("download of %s failed (%s); retry %d", url, exc, attempt)
-                await sleep_before_retry(settings, attempt)
+        _, attempts = await with_retries(
+            settings, fetch_once, give_up=give_up, what=f"download of {url}"
+        )
         size, digest = await sink.finish()
     except BaseException:
         await sink.discard()
@@ -112,7 +112,7 @@ async def download(
             f"sha256:{digest}. The file was deleted.",
             context={"url": url, "expected": expected_sha256.lower(), "actual": digest},
         )
-    return Downloaded(dest, size, digest, time.monotonic() - started, attempt)
+    return Downloaded(dest, size, digest, time.monotonic() - started, attempts)
 
 
 def _range_start(content_range: str | None) -> int | None:

@@ -10,10 +10,10 @@ Imports aiohttp and the compute transfer helpers only, and nothing from Qt.
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
-import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +25,10 @@ from orban_desktop.compute.http import (
     is_retryable_status,
     open_response,
     refused_address,
-    sleep_before_retry,
+    with_retries,
 )
 from orban_desktop.compute.urlpolicy import ForbiddenAddress
 from orban_desktop.errors import UploadFailed
-
-log = logging.getLogger(__name__)
 
 SHA256_HEADER = "X-Orban-SHA256"
 
@@ -103,38 +101,51 @@ async def upload(
         "Content-Type": "application/octet-stream",
         "Content-Length": str(size_bytes),
     }
-    attempt = 0
-    while True:
-        attempt += 1
-        body = await _open_counting(path, on_progress)
+
+    def give_up(attempts: int, exc: RetryableTransferError) -> UploadFailed:
+        return UploadFailed(
+            f"Could not upload the result to {url} after {attempts} attempts: {exc}. "
+            "Check the network connection.",
+            context={"url": url, "attempts": attempts},
+        )
+
+    put_once = functools.partial(_put_once, session, url, path, headers, on_progress)
+    status, attempts = await with_retries(
+        settings, put_once, give_up=give_up, what=f"upload to {url}"
+    )
+    return Uploaded(url, status, time.monotonic() - started, attempts)
+
+
+async def _put_once(
+    session: aiohttp.ClientSession,
+    url: str,
+    path: Path,
+    headers: Mapping[str, str],
+    on_progress: Callable[[int], None] | None,
+) -> int:
+    """One PUT of the file; returns the 2xx status (a lost connection or 408/429/5xx: retryable)."""
+    body = await _open_counting(path, on_progress)
+    try:
         try:
-            try:
-                async with open_response(
-                    session, "PUT", url, headers=headers, data=body, follow_redirects=False
-                ) as response:
-                    status, reason = response.status, response.reason
-            finally:
-                await asyncio.to_thread(body.close)  # waits for a read still in a thread
-            if 200 <= status <= 299:
-                return Uploaded(url, status, time.monotonic() - started, attempt)
-            if not is_retryable_status(status):
-                raise UploadFailed(
-                    f"{url} refused the result with HTTP {status} {reason}; not retried.",
-                    context={"url": url, "status": status},
-                )
-            raise RetryableTransferError(f"HTTP {status} {reason}")
-        except ForbiddenAddress as exc:
-            raise UploadFailed(f"Refused to upload to {url}: {exc}", context={"url": url}) from exc
-        except (RetryableTransferError, aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
-            if (forbidden := refused_address(exc)) is not None:
-                raise UploadFailed(
-                    f"Refused to upload to {url}: {forbidden}", context={"url": url}
-                ) from exc
-            if attempt > settings.retries:
-                raise UploadFailed(
-                    f"Could not upload the result to {url} after {attempt} attempts: {exc}. "
-                    "Check the network connection.",
-                    context={"url": url, "attempts": attempt},
-                ) from exc
-            log.warning("upload to %s failed (%s); retry %d", url, exc, attempt)
-            await sleep_before_retry(settings, attempt)
+            async with open_response(
+                session, "PUT", url, headers=headers, data=body, follow_redirects=False
+            ) as response:
+                status, reason = response.status, response.reason
+        finally:
+            await asyncio.to_thread(body.close)  # waits for a read still in a thread
+    except ForbiddenAddress as exc:
+        raise UploadFailed(f"Refused to upload to {url}: {exc}", context={"url": url}) from exc
+    except (aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
+        if (forbidden := refused_address(exc)) is not None:
+            raise UploadFailed(
+                f"Refused to upload to {url}: {forbidden}", context={"url": url}
+            ) from exc
+        raise RetryableTransferError(str(exc)) from exc
+    if 200 <= status <= 299:
+        return status
+    if not is_retryable_status(status):
+        raise UploadFailed(
+            f"{url} refused the result with HTTP {status} {reason}; not retried.",
+            context={"url": url, "status": status},
+        )
+    raise RetryableTransferError(f"HTTP {status} {reason}")

@@ -8,8 +8,9 @@ and ``http``; plain ``http`` to any host but this computer (127.0.0.0/8, ``::1``
 unspecified, multicast and known metadata addresses and host names. Names are checked again
 after lookup: :class:`GuardedResolver` wraps an aiohttp resolver and refuses a name that
 resolves to a forbidden address, and :func:`check_peer` refuses a response whose connection
-ended up at one (for sessions the executor did not create). Imports aiohttp only, nothing from
-the rest of the project, nothing from Qt.
+ended up at one (for sessions the executor did not create). Imports aiohttp and, from the rest
+of the project, only ``orban_desktop.netaddr`` (whose :func:`is_loopback_host` it re-exports);
+nothing from Qt.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import urllib.parse
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
+
+from orban_desktop.netaddr import is_loopback_host as is_loopback_host
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -44,16 +47,6 @@ class ForbiddenAddress(OSError):
 
     An ``OSError`` so that aiohttp passes it through as the cause of its connection error.
     """
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1); no name lookup."""
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def address_refusal(address: IPAddress) -> str | None:

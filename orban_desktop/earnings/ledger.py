@@ -7,7 +7,9 @@ is one ``BEGIN IMMEDIATE`` ... ``COMMIT`` in WAL mode with ``synchronous=FULL``:
 returns, the change is on disk, so the caller may acknowledge it to the platform. Storing is
 idempotent by ``record_id``; statuses only move forward (Pending -> Confirmed -> Paid). The
 connection belongs to the thread that made the ledger; :class:`.async_ledger.AsyncEarningsLedger`
-gives the event loop a facade. Imports nothing from Qt and no protocol message models.
+gives the event loop a facade. The connection, transactions and lifetime are those of
+:class:`orban_desktop.storage.store.SqliteStore`. Imports nothing from Qt and no protocol message
+models.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
-from types import TracebackType
 
 import platformdirs
 
@@ -36,9 +37,11 @@ from orban_desktop.earnings.records import (
     RecordOutcome,
 )
 from orban_desktop.earnings.seed_import import import_report, read_seed_json
-from orban_desktop.earnings.storage import integrity_problems, move_aside, open_connection
+from orban_desktop.earnings.storage import open_connection
 from orban_desktop.errors import StorageError
 from orban_desktop.protocol.enums import EarningStatus
+from orban_desktop.storage.database import integrity_problems, move_aside
+from orban_desktop.storage.store import SqliteStore
 
 _log = logging.getLogger(__name__)
 
@@ -51,7 +54,7 @@ def default_ledger_path(data_dir: Path | None = None) -> Path:
     return base / LEDGER_FILE_NAME
 
 
-class EarningsLedger:
+class EarningsLedger(SqliteStore):
     """The ledger over one SQLite file; use from one thread, close when done.
 
     Args:
@@ -63,8 +66,7 @@ class EarningsLedger:
     """
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._conn: sqlite3.Connection = open_connection(path)
+        super().__init__(path, open_connection(path))
 
     @classmethod
     def recover(cls, path: Path) -> tuple[EarningsLedger, Path | None]:
@@ -80,24 +82,8 @@ class EarningsLedger:
 
     # -- writes: each returns only after its COMMIT returned -------------------------------
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-            yield self._conn
-            self._conn.execute("COMMIT")
-        except BaseException as exc:
-            self._end_transaction("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise self._storage_error("write to", exc, "; the change was not stored") from exc
-            raise
-
-    def _end_transaction(self, statement: str) -> None:
-        if self._conn.in_transaction:
-            try:
-                self._conn.execute(statement)
-            except sqlite3.Error:  # the original failure is the one worth reporting
-                self._conn.rollback()
+    def _write_failure(self, exc: sqlite3.Error) -> StorageError:
+        return self._storage_error("write to", exc, "; the change was not stored")
 
     def _storage_error(self, action: str, exc: sqlite3.Error, outcome: str = "") -> StorageError:
         return StorageError(
@@ -235,23 +221,6 @@ class EarningsLedger:
             report = import_report(seed, outcomes)
             writes.log_import(conn, str(path), seed, report, now_us)
         return report
-
-    # -- lifetime ---------------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Close the connection (a WAL checkpoint runs when it is the last one)."""
-        self._conn.close()
-
-    def __enter__(self) -> EarningsLedger:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _now_us() -> int:

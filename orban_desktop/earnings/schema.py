@@ -4,15 +4,21 @@ Each migration is a tuple of SQL statements applied with its version bump in one
 crash mid-migration leaves the previous version intact. Amounts are stored twice: the integer
 micro-units (``*_micros``, for sums) and the exact wire text (``*_text``, for exports). Times are
 integer microseconds since the Unix epoch, UTC. A ``totals`` table, kept by triggers in the same
-transaction as every change, makes the dashboard's sums O(1) at any history size. Imports only the
-standard library and ``orban_desktop.errors``; nothing from Qt.
+transaction as every change, makes the dashboard's sums O(1) at any history size. The version table
+and the migration runner are :mod:`orban_desktop.storage.database`'s. Imports only the standard
+library and ``orban_desktop.storage``; nothing from Qt.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-from orban_desktop.errors import StorageError
+from orban_desktop.storage.database import Migrations, apply_migrations, schema_version
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "STORE_NAME", "migrate", "schema_version"]
+
+#: What messages and logs call the ledger's file.
+STORE_NAME = "earnings database"
 
 _ADD_NEW = """INSERT INTO totals (currency, status, gpu_key, amount_micros, gpu_hours, record_count)
             VALUES (NEW.currency, NEW.status, coalesce(NEW.gpu_index, -1), NEW.amount_micros,
@@ -104,20 +110,11 @@ _V1: tuple[str, ...] = (
 )
 
 #: Ordered migrations: ``MIGRATIONS[i]`` takes the schema from version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+MIGRATIONS: Migrations = (_V1,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def schema_version(connection: sqlite3.Connection) -> int:
-    """The version recorded in the database; 0 for a new, empty file."""
-    connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    row = connection.execute("SELECT max(version) FROM schema_version").fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
-
-
-def migrate(
-    connection: sqlite3.Connection, migrations: tuple[tuple[str, ...], ...] = MIGRATIONS
-) -> int:
+def migrate(connection: sqlite3.Connection, migrations: Migrations = MIGRATIONS) -> int:
     """Bring the schema up to date, one migration per transaction.
 
     Args:
@@ -130,21 +127,4 @@ def migrate(
     Raises:
         StorageError: The database was written by a newer version of the agent.
     """
-    current = schema_version(connection)
-    if current > len(migrations):
-        raise StorageError(
-            f"The earnings database is at schema version {current}, newer than this agent "
-            f"understands ({len(migrations)}). Update Orban Agent to open it.",
-            context={"schema_version": current, "supported": len(migrations)},
-        )
-    for version in range(current, len(migrations)):
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in migrations[version]:
-                connection.execute(statement)
-            connection.execute("INSERT INTO schema_version (version) VALUES (?)", (version + 1,))
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-    return len(migrations)
+    return apply_migrations(connection, migrations, STORE_NAME)

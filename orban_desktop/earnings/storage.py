@@ -1,31 +1,23 @@
-"""Opening the ledger's SQLite file safely: integrity check, durable pragmas, corrupt-file handling.
+"""Opening the ledger's SQLite file safely, and the error for a damaged one.
 
-:func:`open_connection` checks the file with ``PRAGMA integrity_check`` before anything writes to
-it, then sets WAL mode with ``synchronous=FULL`` (a committed earning survives a crash or power
-loss) and runs the migrations. A damaged file is copied to ``<name>.corrupt-<UTC timestamp>``
-beside it and reported as :class:`~orban_desktop.errors.StorageError`; :func:`move_aside` is the
-explicit recovery that sets it aside so a new, empty ledger can start. Imports only the standard
-library, ``orban_desktop.errors`` and the schema; nothing from Qt.
+:func:`open_connection` opens the ledger with :func:`orban_desktop.storage.database.open_database`:
+an integrity check before anything writes to it, WAL mode with ``synchronous=FULL`` (a committed
+earning survives a crash or power loss), then the migrations of :mod:`.schema`. A damaged file is
+copied to ``<name>.corrupt-<UTC timestamp>`` beside it and reported as
+:class:`CorruptLedgerError`; :func:`orban_desktop.storage.database.move_aside` is the explicit
+recovery that sets it aside so a new, empty ledger can start. This module holds what is the
+ledger's own: the error class and the messages. Imports only the standard library,
+``orban_desktop.errors``, ``orban_desktop.storage`` and the schema; nothing from Qt.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import shutil
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
-from orban_desktop.earnings.schema import migrate
+from orban_desktop.earnings.schema import MIGRATIONS, STORE_NAME
 from orban_desktop.errors import StorageError
-
-_log = logging.getLogger(__name__)
-
-#: SQLite primary result codes that mean "this file is damaged or not a database".
-_CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
-#: Files SQLite keeps beside the database in WAL mode.
-_SIDE_SUFFIXES = ("-wal", "-shm")
+from orban_desktop.storage.database import StoreSpec, open_database
 
 
 class CorruptLedgerError(StorageError):
@@ -46,61 +38,20 @@ class CorruptLedgerError(StorageError):
         self.backup = backup
 
 
-def _aside_name(path: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    candidate = path.with_name(f"{path.name}.corrupt-{stamp}")
-    counter = 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
-        counter += 1
-    return candidate
-
-
-def backup_copy(path: Path) -> Path:
-    """Copy the database (and its WAL, if any) beside it; return the copy's path."""
-    target = _aside_name(path)
-    shutil.copy2(path, target)
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists():
-        shutil.copy2(wal, target.with_name(target.name + "-wal"))
-    return target
-
-
-def move_aside(path: Path) -> Path | None:
-    """Rename the database (and its WAL) to a ``.corrupt-<timestamp>`` name; drop its ``-shm``.
-
-    Returns:
-        The new path of the moved file, or None when there was no file to move.
-    """
-    if not path.exists():
-        return None
-    target = _aside_name(path)
-    os.replace(path, target)
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists():
-        os.replace(wal, target.with_name(target.name + "-wal"))
-    path.with_name(path.name + "-shm").unlink(missing_ok=True)
-    return target
-
-
-def integrity_problems(connection: sqlite3.Connection) -> str | None:
-    """Run ``PRAGMA integrity_check``; None when it says ``ok``, else its first findings."""
-    rows = [str(row[0]) for row in connection.execute("PRAGMA integrity_check(20)")]
-    return None if rows == ["ok"] else "; ".join(rows[:5])
-
-
-def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    return isinstance(code, int) and (code & 0xFF) in _CORRUPTION_CODES
-
-
-def _corrupt(connection: sqlite3.Connection, path: Path, detail: str) -> CorruptLedgerError:
-    connection.close()
-    backup = backup_copy(path)
-    _log.error(
-        "earnings database %s failed its integrity check (%s); copy at %s", path, detail, backup
-    )
-    return CorruptLedgerError(path, backup, detail)
+#: The ledger's file: its schema, its damaged-file error and its messages.
+LEDGER_FILE = StoreSpec(
+    name=STORE_NAME,
+    migrations=MIGRATIONS,
+    corrupt_error=CorruptLedgerError,
+    open_failure=(
+        "Cannot open the earnings database {path}: {exc}. Check that the folder exists "
+        "and that you may write to it."
+    ),
+    use_failure=(
+        "Cannot use the earnings database {path}: {exc}. Check free disk space and "
+        "permissions, and that no other program holds the file."
+    ),
+)
 
 
 def open_connection(path: Path) -> sqlite3.Connection:
@@ -113,35 +64,4 @@ def open_connection(path: Path) -> sqlite3.Connection:
         CorruptLedgerError: The file is damaged or not a database (a copy was saved).
         StorageError: The file cannot be opened or written (permissions, disk full, ...).
     """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, isolation_level=None)
-    except (OSError, sqlite3.Error) as exc:
-        raise StorageError(
-            f"Cannot open the earnings database {path}: {exc}. Check that the folder exists "
-            "and that you may write to it.",
-            context={"path": str(path)},
-        ) from exc
-    try:
-        problems = integrity_problems(connection)
-        if problems is not None:
-            raise _corrupt(connection, path, problems)
-        mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            raise StorageError(f"SQLite refused WAL mode for {path} (got {mode}).")
-        connection.execute("PRAGMA synchronous=FULL")
-        connection.execute("PRAGMA busy_timeout=5000")
-        migrate(connection)
-    except sqlite3.DatabaseError as exc:
-        if _is_corruption(exc):
-            raise _corrupt(connection, path, str(exc)) from exc
-        connection.close()
-        raise StorageError(
-            f"Cannot use the earnings database {path}: {exc}. Check free disk space and "
-            "permissions, and that no other program holds the file.",
-            context={"path": str(path)},
-        ) from exc
-    except BaseException:
-        connection.close()
-        raise
-    return connection
+    return open_database(LEDGER_FILE, path)

@@ -1,0 +1,195 @@
+"""Opening a store's SQLite file safely: integrity check, durable pragmas, schema migrations.
+
+:func:`open_database` checks the file with ``PRAGMA integrity_check`` before anything writes to
+it, sets WAL mode with ``synchronous=FULL`` (a committed change survives a crash or a power cut)
+and brings the schema up to date with :func:`apply_migrations`, one migration per transaction, so
+a crash in the middle of one leaves the previous version intact. A damaged file is copied to
+``<name>.corrupt-<UTC timestamp>`` beside it and reported with the store's own
+:class:`~orban_desktop.errors.StorageError` subclass; :func:`move_aside` is the explicit recovery
+that sets it aside so a new, empty store can start. What differs between stores comes in a
+:class:`StoreSpec`. Imports only the standard library and ``orban_desktop.errors``; nothing from
+Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from orban_desktop.errors import StorageError
+
+_log = logging.getLogger(__name__)
+
+#: SQLite primary result codes that mean "this file is damaged or not a database".
+_CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+#: Ordered migrations: ``migrations[i]`` takes the schema from version ``i`` to ``i + 1``.
+Migrations = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """One store's file: what messages call it, its schema, and what it says when it fails.
+
+    Attributes:
+        name: The store in messages and logs, e.g. ``"earnings database"``.
+        migrations: The store's ordered migrations.
+        corrupt_error: Makes the store's error for a damaged file from ``(path, backup, detail)``.
+        open_failure: The message when the file cannot be opened, a ``str.format`` template with
+            the fields ``path`` and ``exc``.
+        use_failure: The message (same fields) when the opened file cannot be checked, set up or
+            migrated.
+    """
+
+    name: str
+    migrations: Migrations
+    corrupt_error: Callable[[Path, Path, str], StorageError]
+    open_failure: str
+    use_failure: str
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    """The version recorded in the database; 0 for a new, empty file."""
+    connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = connection.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def apply_migrations(
+    connection: sqlite3.Connection, migrations: Migrations, store_name: str
+) -> int:
+    """Bring the schema up to date, one migration per transaction.
+
+    Args:
+        connection: An autocommit-mode connection (``isolation_level=None``).
+        migrations: The ordered list to apply.
+        store_name: The store in the message for a file from a newer agent.
+
+    Returns:
+        The version the database is at afterwards.
+
+    Raises:
+        StorageError: The database was written by a newer version of the agent.
+    """
+    current = schema_version(connection)
+    if current > len(migrations):
+        raise StorageError(
+            f"The {store_name} is at schema version {current}, newer than this agent "
+            f"understands ({len(migrations)}). Update Orban Agent to open it.",
+            context={"schema_version": current, "supported": len(migrations)},
+        )
+    for version in range(current, len(migrations)):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in migrations[version]:
+                connection.execute(statement)
+            connection.execute("INSERT INTO schema_version (version) VALUES (?)", (version + 1,))
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+    return len(migrations)
+
+
+def integrity_problems(connection: sqlite3.Connection) -> str | None:
+    """Run ``PRAGMA integrity_check``; None when it says ``ok``, else its first findings."""
+    rows = [str(row[0]) for row in connection.execute("PRAGMA integrity_check(20)")]
+    return None if rows == ["ok"] else "; ".join(rows[:5])
+
+
+def _aside_name(path: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    candidate = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+        counter += 1
+    return candidate
+
+
+def backup_copy(path: Path) -> Path:
+    """Copy the database (and its WAL, if any) beside it; return the copy's path."""
+    target = _aside_name(path)
+    shutil.copy2(path, target)
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():
+        shutil.copy2(wal, target.with_name(target.name + "-wal"))
+    return target
+
+
+def move_aside(path: Path) -> Path | None:
+    """Rename the database (and its WAL) to a ``.corrupt-<timestamp>`` name; drop its ``-shm``.
+
+    Returns:
+        The new path of the moved file, or None when there was no file to move.
+    """
+    if not path.exists():
+        return None
+    target = _aside_name(path)
+    os.replace(path, target)
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():
+        os.replace(wal, target.with_name(target.name + "-wal"))
+    path.with_name(path.name + "-shm").unlink(missing_ok=True)
+    return target
+
+
+def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and (code & 0xFF) in _CORRUPTION_CODES
+
+
+def _corrupt(
+    spec: StoreSpec, connection: sqlite3.Connection, path: Path, detail: str
+) -> StorageError:
+    connection.close()
+    backup = backup_copy(path)
+    _log.error("%s %s failed its integrity check (%s); copy at %s", spec.name, path, detail, backup)
+    return spec.corrupt_error(path, backup, detail)
+
+
+def _failure(template: str, path: Path, exc: BaseException) -> StorageError:
+    return StorageError(template.format(path=path, exc=exc), context={"path": str(path)})
+
+
+def open_database(spec: StoreSpec, path: Path) -> sqlite3.Connection:
+    """Open (creating if needed), check, configure and migrate a store's database.
+
+    The connection is in autocommit mode (``isolation_level=None``): callers issue their own
+    ``BEGIN IMMEDIATE`` / ``COMMIT``. It belongs to the thread that opened it.
+
+    Raises:
+        StorageError: ``spec.corrupt_error``'s class when the file is damaged or not a database
+            (a copy was saved); a plain one when it cannot be opened, written (permissions,
+            disk full, ...) or is from a newer agent.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise _failure(spec.open_failure, path, exc) from exc
+    try:
+        problems = integrity_problems(connection)
+        if problems is not None:
+            raise _corrupt(spec, connection, path, problems)
+        mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StorageError(f"SQLite refused WAL mode for {path} (got {mode}).")
+        connection.execute("PRAGMA synchronous=FULL")
+        connection.execute("PRAGMA busy_timeout=5000")
+        apply_migrations(connection, spec.migrations, spec.name)
+    except sqlite3.DatabaseError as exc:
+        if _is_corruption(exc):
+            raise _corrupt(spec, connection, path, str(exc)) from exc
+        connection.close()
+        raise _failure(spec.use_failure, path, exc) from exc
+    except BaseException:
+        connection.close()
+        raise
+    return connection
