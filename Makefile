@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit proto bench clean
+.PHONY: run test lint typecheck unit proto bench screenshots clean bundle bundle-smoke
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,8 @@ test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check orban_desktop tests bench
-	$(BIN)/ruff format --check orban_desktop tests bench
+	$(BIN)/ruff check orban_desktop tests bench packaging tools
+	$(BIN)/ruff format --check orban_desktop tests bench packaging tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -35,6 +35,19 @@ proto: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.protocol_sizes
+
+# Render every view of the running demo into docs/screenshots/ (offscreen Qt).
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tools.screenshots
+
+# The one-folder PyInstaller bundle (dist/orban-agent/) and its Linux tarball.
+bundle: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean packaging/orban-agent.spec
+	sh packaging/linux/make_tarball.sh dist/orban-agent
+
+# Run the built bundle with a clean environment: headless agent, one task, one earning, the GUI.
+bundle-smoke: $(STAMP)
+	$(BIN)/python packaging/smoke_test.py dist/orban-agent
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -66,6 +67,9 @@ def main(
         argv: Arguments without the program name (``sys.argv[1:]`` when ``None``).
         out: Where normal output goes (``print`` when ``None``); errors go to stderr.
     """
+    # In a frozen bundle a PoW worker is this binary started again by multiprocessing (spawn):
+    # this call runs the worker and exits there; elsewhere it does nothing.
+    multiprocessing.freeze_support()
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(getattr(args, "verbose", False))

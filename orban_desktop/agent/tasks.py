@@ -28,6 +28,7 @@ from orban_desktop.gpu.device import GPUStatus
 from orban_desktop.protocol import messages as m
 from orban_desktop.protocol import types as t
 from orban_desktop.protocol.codec import encode_json
+from orban_desktop.protocol.enums import GPUVendor
 from orban_desktop.protocol.timestamps import WireTime
 
 logger = logging.getLogger(__name__)
@@ -126,7 +127,10 @@ class TaskRunner:
                 asyncio.get_running_loop().create_task(self._send(self._progress_frame(task)))
 
         device = self._detector.device(task.gpu_index)
-        gpu = GpuAssignment(index=task.gpu_index, uuid=device.uuid())
+        # Only a real NVIDIA device can be handed to Docker (device_requests by UUID); a
+        # simulated GPU has nothing to hand over.
+        real = not device.simulated and device.vendor is GPUVendor.NVIDIA
+        gpu = GpuAssignment(index=task.gpu_index, uuid=device.uuid() if real else None)
         try:
             outcome = await self._executor.execute(prepared, gpu, on_progress)
             result: m.Message = self._complete_frame(task, outcome)

@@ -1,11 +1,13 @@
 """``orban-agent start [-f]`` and ``stop``: the agent as a background process, as upstream has it.
 
 ``start`` runs ``python -m orban_desktop.cli run --headless --detached ...`` in a new session
-(its console output appended to ``orban-agent.console.log`` beside the log file, since the log
-file itself rotates), waits until the agent's status file shows it up and prints its pid; it
-refuses when an agent already runs with the same files. ``start -f`` runs it in the foreground
-instead. ``stop`` sends SIGTERM to the pid in the pid file, so running tasks are handed back,
-and waits up to 30 seconds for the process to end. Nothing here imports Qt.
+(in a frozen bundle, where ``sys.executable`` is a bundled binary, the bundle's own
+``orban-agent`` binary instead; see :func:`agent_command`), its console output appended to
+``orban-agent.console.log`` beside the log file (the log file itself rotates); it waits until
+the agent's status file shows it up and prints its pid; it refuses when an agent already
+runs with the same files. ``start -f`` runs it in the foreground instead. ``stop`` sends
+SIGTERM to the pid in the pid file, so running tasks are handed back, and waits up to 30
+seconds for the process to end. Nothing here imports Qt.
 """
 
 from __future__ import annotations
@@ -32,6 +34,26 @@ from orban_desktop.commands.run import add_headless_arguments, headless_argv, ru
 
 POLL_S = 0.1
 CONSOLE_LOG_NAME = "orban-agent.console.log"
+#: The command-line binary's name inside a frozen (PyInstaller) bundle, beside the GUI's.
+FROZEN_AGENT_NAME = "orban-agent"
+
+
+def agent_command(*, frozen: bool, executable: str, windows: bool = False) -> list[str]:
+    """The start of the command line that runs ``orban-agent`` as a child process.
+
+    Args:
+        frozen: Whether this process is a frozen bundle (``sys.frozen``, set by PyInstaller).
+        executable: ``sys.executable``: the interpreter, or in a bundle the binary that runs.
+        windows: Whether the binary has Windows' ``.exe`` suffix.
+
+    Returns:
+        ``[interpreter, "-m", "orban_desktop.cli"]``, or in a bundle its ``orban-agent``
+        binary (whichever of the bundle's binaries runs, the two sit in one folder).
+    """
+    if not frozen:
+        return [executable, "-m", "orban_desktop.cli"]
+    name = FROZEN_AGENT_NAME + (".exe" if windows else "")
+    return [str(Path(executable).with_name(name))]
 
 
 def _start_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,14 +81,19 @@ def run_start(args: argparse.Namespace, context: CommandContext) -> int:
     status_path = status_file_for(files.pid_file)
     console_log = files.log_file.with_name(CONSOLE_LOG_NAME)
     console_log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "orban_desktop.cli", "run", "--headless", "--detached"]
+    argv = agent_command(
+        frozen=bool(getattr(sys, "frozen", False)),
+        executable=sys.executable,
+        windows=sys.platform == "win32",
+    )
+    argv += ["run", "--headless", "--detached"]
     argv += ["--config", str(context.config_file), *headless_argv(args)]
     root: Path | None = getattr(args, "root", None)
     if root is not None:
         argv += ["--root", str(root)]
     fd = os.open(console_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
-        process = subprocess.Popen(  # our own interpreter and module
+        process = subprocess.Popen(  # our own interpreter and module, or our own binary
             argv, stdin=subprocess.DEVNULL, stdout=fd, stderr=fd, start_new_session=True
         )
     finally:
