@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/orban-desktop
+	$(BIN)/orban-desktop --demo
 
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -q

@@ -55,6 +55,7 @@ class AgentService:
         self._started = time.monotonic()
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
+        self._session_task: asyncio.Task[None] | None = None
         self._strategy = ReconnectStrategy(
             max_retries=config.network.max_retries,
             base_delay_secs=parts.reconnect_base_delay_s,
@@ -129,14 +130,22 @@ class AgentService:
         await self.handlers.close()
         if self._client is not None:
             await self._client.close(1000, "agent stopping")
+        session = self._session_task
+        if session is not None and not session.done():
+            session.cancel()  # still connecting or authenticating: nothing to close yet
 
     # ------------------------------------------------------------ main loop
     async def run(self) -> None:
         """Connect and serve until ``stop()``; reconnects with backoff."""
         await self.parts.recover_after_crash()
         while not self._stopping.is_set():
+            self._session_task = asyncio.create_task(self._one_session())
             try:
-                await self._one_session()
+                await self._session_task
+            except asyncio.CancelledError:
+                if not self._stopping.is_set():
+                    raise  # run() itself was cancelled
+                break
             except AuthenticationFailed as exc:
                 self._set_state(ConnectionState.AUTH_REJECTED, "auth_failed", detail=exc.message)
                 await self._wait(None)

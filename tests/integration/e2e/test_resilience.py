@@ -140,3 +140,18 @@ async def test_a_refused_key_does_not_loop(tmp_path: Path) -> None:
             assert service.state is ConnectionState.AUTH_REJECTED
             assert not any(e.state is ConnectionState.CONNECTING for e in states)
             assert server.status()["platform"]["connections"] <= before
+
+
+async def test_stop_while_connecting_ends_at_once(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as listener:  # accepts the TCP connection, never answers the handshake
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"ws://127.0.0.1:{listener.getsockname()[1]}"
+        async with running_agent(tmp_path, url) as agent:
+            await wait_for(
+                lambda: agent.runtime.service.state is ConnectionState.AUTHENTICATING, 5, "dialing"
+            )
+            await asyncio.wait_for(agent.stop(), 3)
+            assert agent.runtime.service.state is ConnectionState.STOPPED

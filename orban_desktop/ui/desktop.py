@@ -1,0 +1,200 @@
+"""The desktop app's life on the qasync loop: first run, agent, window, tray, quit.
+
+:class:`DesktopApp` does what ``orban-desktop`` does once Qt and the loop exist: the first-run
+wizard when there are no settings yet (skipped by ``--demo``), the key, logging to a file and to
+the Logs page, the window (shown before the agent starts, so it paints at once), the
+:class:`AgentSession`, the tray and the notifications; then it waits for Quit and stops
+everything in order, handing running tasks back. Imports QtWidgets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from orban_desktop.config import AgentConfig
+from orban_desktop.errors import KeyFileError, OrbanError
+from orban_desktop.events import EventBus
+from orban_desktop.logging_setup import configure_logging
+from orban_desktop.paths import AppPaths
+from orban_desktop.ui.autostart import Autostart
+from orban_desktop.ui.bridge import EventBridge
+from orban_desktop.ui.dashboard import Dashboard
+from orban_desktop.ui.first_run import FirstRunWizard, detect_gpus
+from orban_desktop.ui.first_run_pages import DEMO_GPU_COUNT, load_or_create_identity
+from orban_desktop.ui.main_window import MainWindow
+from orban_desktop.ui.notifications import Notifier, Severity
+from orban_desktop.ui.session import AgentSession, demo_platform_settings
+from orban_desktop.ui.settings_store import SettingsStore
+from orban_desktop.ui.theme import Theme
+from orban_desktop.ui.tray import Tray
+
+if TYPE_CHECKING:
+    from orban_desktop.local_platform.settings import PlatformSettings
+
+logger = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    """How the app was started (see ``orban-desktop --help``)."""
+
+    paths: AppPaths
+    demo: bool = False
+    simulate_gpus: int | None = None
+    hidden: bool = False
+    console_log: bool = True
+    sample_interval_s: float = 10.0
+    started_at: float = 0.0  # time.perf_counter() at launch
+    platform_settings: PlatformSettings | None = None  # with demo: instead of the demo's
+
+    def embedded_platform(self) -> PlatformSettings | None:
+        """The embedded platform's settings when ``--demo`` forces one."""
+        if self.platform_settings is not None:
+            return self.platform_settings
+        return demo_platform_settings(self.paths.data_dir) if self.demo else None
+
+
+class DesktopApp:
+    """Everything ``orban-desktop`` runs; :meth:`run` returns the exit status."""
+
+    def __init__(
+        self, app: QApplication, options: LaunchOptions, config: AgentConfig, theme: Theme
+    ) -> None:
+        self.app, self.options, self.config, self.theme = app, options, config, theme
+        self.quit_requested = asyncio.Event()
+        self.window: MainWindow | None = None
+        self.tray: Tray | None = None
+        self.session: AgentSession | None = None
+        self.dashboard: Dashboard | None = None
+
+    def show_window(self) -> None:
+        """Bring the window to the front (a second launch asked for it)."""
+        if self.window is not None:
+            self.window.show_and_raise()
+
+    def request_quit(self) -> None:
+        self.quit_requested.set()
+
+    async def _first_run(self) -> bool:
+        wizard = FirstRunWizard(self.options.paths, self.config)
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        def finished(code: int) -> None:
+            if not done.done():
+                done.set_result(code)
+
+        wizard.finished.connect(finished)
+        wizard.show()
+        accepted = await done == FirstRunWizard.DialogCode.Accepted
+        if accepted:
+            self.config = wizard.config
+        wizard.deleteLater()
+        return accepted
+
+    async def _simulated_gpus(self) -> int | None:
+        if self.options.simulate_gpus is not None:
+            return self.options.simulate_gpus
+        if self.options.demo and self.config.gpu.simulate_gpus == 0:
+            found = await asyncio.to_thread(detect_gpus)
+            return None if found else DEMO_GPU_COUNT
+        return None
+
+    async def run(self) -> int:
+        paths = self.options.paths
+        if not paths.config_file.exists() and not self.options.demo and not await self._first_run():
+            return 0
+        try:
+            identity, created = await asyncio.to_thread(load_or_create_identity, paths, self.config)
+        except KeyFileError as exc:
+            self._fatal(exc)
+            return 1
+        files = self.config.resolved(paths)
+        bus = EventBus()
+        installed = configure_logging(
+            self.config.logging.level, files.log_file, console=self.options.console_log, bus=bus
+        )
+        bridge = EventBridge()
+        bridge.attach(bus)
+        session = self.session = AgentSession(
+            paths=paths,
+            config=self.config,
+            identity=identity,
+            bus=bus,
+            simulate_gpus=self.options.simulate_gpus,
+            platform_settings=self.options.embedded_platform(),
+            sample_interval_s=self.options.sample_interval_s,
+        )
+        store = SettingsStore(session, paths.config_file, Autostart.for_this_user())
+        dashboard = self.dashboard = Dashboard(session, bridge, store, self.theme)
+        if created:
+            logger.info("created a new identity key", extra={"agent_id": identity.agent_id})
+        tray = self.tray = Tray(dashboard) if Tray.available() else None
+        show = tray.show_message if tray is not None else _log_notification
+        notifier = Notifier(dashboard, show)
+        window = self.window = MainWindow(dashboard, close_to_tray=tray is not None)
+        window.first_painted.connect(self._painted)
+        window.quit_requested.connect(self.request_quit)
+        window.hidden_to_tray.connect(self._hidden_to_tray)
+        if tray is not None:
+            tray.open_requested.connect(window.show_and_raise)
+            tray.quit_requested.connect(self.request_quit)
+            tray.show()
+        if not self.options.hidden:
+            window.show()
+        elif tray is None:
+            logger.warning("started hidden with no system tray: run orban-desktop again to open it")
+        self.app.aboutToQuit.connect(self.request_quit)
+        try:
+            try:
+                session.simulate_gpus = await self._simulated_gpus()  # after the first paint
+                await session.start()
+            except (OrbanError, OSError) as exc:
+                self._fatal(exc)
+                return 1
+            dashboard.agent_started()
+            await self.quit_requested.wait()
+            return 0
+        finally:
+            logger.info("quitting: handing running tasks back")
+            window.hide()
+            if tray is not None:
+                tray.hide()
+            await session.stop()
+            await dashboard.close()
+            del notifier
+            bridge.detach()
+            installed.close()
+
+    def _painted(self) -> None:
+        elapsed = time.perf_counter() - self.options.started_at
+        logger.info("first window painted %.3f s after launch", elapsed)
+
+    def _hidden_to_tray(self, first_time: bool) -> None:
+        if first_time and self.tray is not None:
+            self.tray.show_message(
+                translate("DesktopApp", "Orban Agent keeps running"),
+                translate(
+                    "DesktopApp",
+                    "The agent goes on working in the tray. Right-click the icon to pause or quit.",
+                ),
+                Severity.INFO,
+            )
+
+    def _fatal(self, error: Exception) -> None:
+        message = error.message if isinstance(error, OrbanError) else str(error)
+        logger.error("the agent cannot start: %s", message)
+        QMessageBox.critical(
+            self.window, translate("DesktopApp", "Orban Agent cannot start"), message
+        )
+
+
+def _log_notification(title: str, message: str, severity: Severity) -> None:
+    logger.info("notification (%s): %s: %s", severity.value, title, message)

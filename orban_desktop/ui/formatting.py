@@ -1,0 +1,68 @@
+"""How the UI writes numbers: money, bytes, durations, percentages and readings not reported.
+
+Amounts are integer micro-units (never floats): :func:`money_text` writes them exactly with at
+least two decimals. A reading that is ``None`` was not reported by the driver and is written as
+"not reported", never as 0. Plain functions; imports QtCore only for translation.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from orban_desktop.money import MICROS_PER_UNIT
+
+GIB = 1024**3
+
+
+def not_reported() -> str:
+    """The words for a reading the driver does not report."""
+    return QCoreApplication.translate("Formatting", "not reported")
+
+
+def money_text(micros: int, currency: str = "USD") -> str:
+    """``1_234_500`` -> ``"$1.2345"``: exact, at least two and at most six decimals."""
+    sign = "-" if micros < 0 else ""
+    whole, fraction = divmod(abs(micros), MICROS_PER_UNIT)
+    decimals = f"{fraction:06d}".rstrip("0").ljust(2, "0")
+    symbol = "$" if currency.upper() == "USD" else f"{currency.upper()} "
+    return f"{sign}{symbol}{whole:,}.{decimals}"
+
+
+def percent_text(value: float | None) -> str:
+    return not_reported() if value is None else f"{value:.0f} %"
+
+
+def temperature_text(value: float | None) -> str:
+    return not_reported() if value is None else f"{value:.0f} °C"
+
+
+def power_text(value: float | None) -> str:
+    return not_reported() if value is None else f"{value:.0f} W"
+
+
+def gib_text(value_bytes: int | None) -> str:
+    """Bytes as GiB with one decimal (``None``: not reported)."""
+    return not_reported() if value_bytes is None else f"{value_bytes / GIB:.1f} GiB"
+
+
+def memory_text(used_bytes: int | None, total_bytes: int | None) -> str:
+    """``"3.2 / 24.0 GiB"``; a missing part is "not reported"."""
+    if used_bytes is None and total_bytes is None:
+        return not_reported()
+    used = "?" if used_bytes is None else f"{used_bytes / GIB:.1f}"
+    total = "?" if total_bytes is None else f"{total_bytes / GIB:.1f}"
+    return f"{used} / {total} GiB"
+
+
+def duration_text(seconds: float | None) -> str:
+    """``75.4`` -> ``"1 min 15 s"``; ``None`` -> ``"–"``."""
+    if seconds is None:
+        return "–"
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return QCoreApplication.translate("Formatting", "{h} h {m} min").format(h=hours, m=minutes)
+    if minutes:
+        return QCoreApplication.translate("Formatting", "{m} min {s} s").format(m=minutes, s=secs)
+    return QCoreApplication.translate("Formatting", "{s} s").format(s=secs)

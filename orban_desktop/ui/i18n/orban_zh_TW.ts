@@ -1,0 +1,901 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_TW">
+<context>
+    <name>DailyChart</name>
+    <message>
+        <source>Earned per day (USD)</source>
+        <translation>每日收益（美元）</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopApp</name>
+    <message>
+        <source>Orban Agent keeps running</source>
+        <translation>Orban Agent 仍在執行</translation>
+    </message>
+    <message>
+        <source>The agent goes on working in the tray. Right-click the icon to pause or quit.</source>
+        <translation>代理程式會在系統匣中繼續工作。在圖示上按右鍵即可暫停或結束。</translation>
+    </message>
+    <message>
+        <source>Orban Agent cannot start</source>
+        <translation>Orban Agent 無法啟動</translation>
+    </message>
+</context>
+<context>
+    <name>EarningsView</name>
+    <message>
+        <source>Earnings</source>
+        <translation>收益</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>匯出 CSV…</translation>
+    </message>
+    <message>
+        <source>Total (confirmed + paid)</source>
+        <translation>總計（已確認＋已支付）</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>待確認</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>已確認</translation>
+    </message>
+    <message>
+        <source>Paid out</source>
+        <translation>已支付</translation>
+    </message>
+    <message>
+        <source>‹ Newer</source>
+        <translation>‹ 較新</translation>
+    </message>
+    <message>
+        <source>Older ›</source>
+        <translation>較舊 ›</translation>
+    </message>
+    <message>
+        <source>Page {page} of {pages} · {count} records</source>
+        <translation>第 {page} / {pages} 頁 · 共 {count} 筆紀錄</translation>
+    </message>
+    <message>
+        <source>Export earnings</source>
+        <translation>匯出收益</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 檔案 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Exported {rows} records to {path}</source>
+        <translation>已將 {rows} 筆紀錄匯出至 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <source>Welcome to Orban Agent</source>
+        <translation>歡迎使用 Orban Agent</translation>
+    </message>
+</context>
+<context>
+    <name>Formatting</name>
+    <message>
+        <source>not reported</source>
+        <translation>未回報</translation>
+    </message>
+    <message>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小時 {m} 分</translation>
+    </message>
+    <message>
+        <source>{m} min {s} s</source>
+        <translation>{m} 分 {s} 秒</translation>
+    </message>
+    <message>
+        <source>{s} s</source>
+        <translation>{s} 秒</translation>
+    </message>
+</context>
+<context>
+    <name>GpuCard</name>
+    <message>
+        <source>SIMULATED</source>
+        <translation>模擬</translation>
+    </message>
+    <message>
+        <source>A simulated GPU for a demo: it does no real work and earns nothing real.</source>
+        <translation>用於示範的模擬 GPU：不做真正的運算，也不會賺取真正的收益。</translation>
+    </message>
+    <message>
+        <source>GPU {index} · {name}</source>
+        <translation>GPU {index} · {name}</translation>
+    </message>
+    <message>
+        <source>Utilization</source>
+        <translation>使用率</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>溫度</translation>
+    </message>
+    <message>
+        <source>Power</source>
+        <translation>功耗</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>記憶體</translation>
+    </message>
+    <message>
+        <source>Utilization over the last two minutes</source>
+        <translation>最近兩分鐘的使用率</translation>
+    </message>
+    <message>
+        <source>Cannot be read: the GPU may be lost</source>
+        <translation>無法讀取：GPU 可能已失去連線</translation>
+    </message>
+    <message>
+        <source>Disabled in Settings</source>
+        <translation>已在設定中停用</translation>
+    </message>
+    <message>
+        <source>Running task {task}</source>
+        <translation>正在執行任務 {task}</translation>
+    </message>
+    <message>
+        <source>Idle: waiting for a task</source>
+        <translation>閒置：等待任務中</translation>
+    </message>
+</context>
+<context>
+    <name>GpuCharts</name>
+    <message>
+        <source>Utilization</source>
+        <translation>使用率</translation>
+    </message>
+    <message>
+        <source>VRAM used</source>
+        <translation>已用 VRAM</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>溫度</translation>
+    </message>
+    <message>
+        <source>Power</source>
+        <translation>功耗</translation>
+    </message>
+    <message>
+        <source>Fan</source>
+        <translation>風扇</translation>
+    </message>
+    <message>
+        <source>minutes ago</source>
+        <translation>分鐘前</translation>
+    </message>
+    <message>
+        <source>x: minutes before now</source>
+        <translation>橫軸：距今分鐘數</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>現在</translation>
+    </message>
+</context>
+<context>
+    <name>GpuPage</name>
+    <message>
+        <source>Your GPUs</source>
+        <translation>您的 GPU</translation>
+    </message>
+    <message>
+        <source>Looking for GPUs…</source>
+        <translation>正在尋找 GPU…</translation>
+    </message>
+    <message>
+        <source>Use {count} SIMULATED GPUs for a demo</source>
+        <translation>使用 {count} 個模擬 GPU 進行示範</translation>
+    </message>
+    <message>
+        <source>Simulated GPUs do no real work and earn nothing real; the app marks them SIMULATED everywhere. Turn them off later with gpu.simulate_gpus = 0 in the settings file.</source>
+        <translation>模擬 GPU 不做真正的運算，也不會賺取真正的收益；程式在各處都會標示「模擬」。之後可在設定檔中設定 gpu.simulate_gpus = 0 關閉。</translation>
+    </message>
+    <message>
+        <source>Found {count} GPU(s):</source>
+        <translation>找到 {count} 個 GPU：</translation>
+    </message>
+    <message>
+        <source>No GPU found on this computer. The agent needs an NVIDIA, AMD or Apple GPU to take tasks and earn.</source>
+        <translation>這台電腦上找不到 GPU。代理程式需要 NVIDIA、AMD 或 Apple 的 GPU 才能接任務並賺取收益。</translation>
+    </message>
+</context>
+<context>
+    <name>GpusView</name>
+    <message>
+        <source>GPUs (checked: used for tasks)</source>
+        <translation>GPU（勾選者用於任務）</translation>
+    </message>
+    <message>
+        <source>Last 5 minutes</source>
+        <translation>最近 5 分鐘</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>最近 1 小時</translation>
+    </message>
+    <message>
+        <source>SIMULATED</source>
+        <translation>模擬</translation>
+    </message>
+    <message>
+        <source>No GPU found on this computer</source>
+        <translation>這台電腦上找不到 GPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>記憶體</translation>
+    </message>
+    <message>
+        <source>Compute capability</source>
+        <translation>運算能力</translation>
+    </message>
+    <message>
+        <source>Driver</source>
+        <translation>驅動程式</translation>
+    </message>
+    <message>
+        <source>Vendor</source>
+        <translation>廠商</translation>
+    </message>
+    <message>
+        <source>UUID</source>
+        <translation>UUID</translation>
+    </message>
+    <message>
+        <source>PCI bus</source>
+        <translation>PCI 匯流排</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryTable</name>
+    <message>
+        <source>Recorded</source>
+        <translation>記錄時間</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任務</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>GPU hours</source>
+        <translation>GPU 時數</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityPage</name>
+    <message>
+        <source>Your agent's identity</source>
+        <translation>您的代理程式身分</translation>
+    </message>
+    <message>
+        <source>Orban Agent lends your GPU to the Orban platform while you do not need it, and the platform pays for the work. The platform knows this computer by a key that never leaves it.</source>
+        <translation>Orban Agent 會在您不需要 GPU 時，把它借給 Orban 平台運算，平台會為這些工作付費。平台透過一把金鑰辨識這台電腦，這把金鑰永遠不會離開本機。</translation>
+    </message>
+    <message>
+        <source>A new key was created in {path}. Keep a copy: it is how you get paid.</source>
+        <translation>已在 {path} 建立新的金鑰。請妥善備份：收款要靠它。</translation>
+    </message>
+    <message>
+        <source>Using your existing key in {path}.</source>
+        <translation>使用 {path} 中既有的金鑰。</translation>
+    </message>
+    <message>
+        <source>Agent id: {agent_id}</source>
+        <translation>代理程式 ID：{agent_id}</translation>
+    </message>
+</context>
+<context>
+    <name>LogsView</name>
+    <message>
+        <source>Logs</source>
+        <translation>日誌</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>顯示</translation>
+    </message>
+    <message>
+        <source>Debug and above</source>
+        <translation>除錯以上</translation>
+    </message>
+    <message>
+        <source>Info and above</source>
+        <translation>資訊以上</translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation>警告與錯誤</translation>
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation>僅錯誤</translation>
+    </message>
+    <message>
+        <source>Full log: {path}</source>
+        <translation>完整日誌：{path}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Orban Agent</source>
+        <translation>Orban Agent</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>總覽</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>任務</translation>
+    </message>
+    <message>
+        <source>Earnings</source>
+        <translation>收益</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>日誌</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <source>Task {task} finished in {duration}.</source>
+        <translation>任務 {task} 已完成，耗時 {duration}。</translation>
+    </message>
+    <message>
+        <source>{count} tasks finished.</source>
+        <translation>已完成 {count} 個任務。</translation>
+    </message>
+    <message>
+        <source>Task done</source>
+        <translation>任務完成</translation>
+    </message>
+    <message>
+        <source>Payout</source>
+        <translation>撥款</translation>
+    </message>
+    <message>
+        <source>Payout of {amount}: {status}.</source>
+        <translation>撥款 {amount}：{status}。</translation>
+    </message>
+    <message>
+        <source>Key rejected</source>
+        <translation>金鑰遭拒</translation>
+    </message>
+    <message>
+        <source>The platform refused this agent's key. Open the dashboard to fix it.</source>
+        <translation>平台拒絕了這個代理程式的金鑰。請開啟主控台處理。</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>離線</translation>
+    </message>
+    <message>
+        <source>The agent has been offline for {duration}.</source>
+        <translation>代理程式已離線 {duration}。</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewView</name>
+    <message>
+        <source>Earned today</source>
+        <translation>今日收益</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>待確認</translation>
+    </message>
+    <message>
+        <source>Total (confirmed + paid)</source>
+        <translation>總計（已確認＋已支付）</translation>
+    </message>
+    <message>
+        <source>Tasks done (this session)</source>
+        <translation>已完成任務（本次執行）</translation>
+    </message>
+    <message>
+        <source>Current tasks</source>
+        <translation>目前的任務</translation>
+    </message>
+    <message>
+        <source>Retry now</source>
+        <translation>立即重試</translation>
+    </message>
+    <message>
+        <source>the local reference platform (inside this app)</source>
+        <translation>本機參考平台（在本程式內執行）</translation>
+    </message>
+    <message>
+        <source>Agent {agent_id} · connected to {platform}</source>
+        <translation>代理程式 {agent_id} · 連線至 {platform}</translation>
+    </message>
+    <message>
+        <source>DEMO with SIMULATED GPUs</source>
+        <translation>示範模式，使用模擬 GPU</translation>
+    </message>
+    <message>
+        <source>Resume contribution</source>
+        <translation>恢復貢獻</translation>
+    </message>
+    <message>
+        <source>Pause contribution</source>
+        <translation>暫停貢獻</translation>
+    </message>
+    <message>
+        <source>No GPU found on this computer. Without one the agent cannot take tasks. For a demo, start with simulated GPUs: orban-desktop --demo</source>
+        <translation>這台電腦上找不到 GPU，沒有 GPU 代理程式就無法接任務。若要示範，請以模擬 GPU 啟動：orban-desktop --demo</translation>
+    </message>
+</context>
+<context>
+    <name>PayoutTable</name>
+    <message>
+        <source>Payout period</source>
+        <translation>撥款期間</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>任務</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>淨額</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+</context>
+<context>
+    <name>PlatformPage</name>
+    <message>
+        <source>Which platform?</source>
+        <translation>要連線到哪個平台？</translation>
+    </message>
+    <message>
+        <source>Try it out with the local reference platform (it runs inside this app; what you earn there is practice)</source>
+        <translation>使用本機參考平台試用（在本程式內執行；在那裡賺到的只是練習）</translation>
+    </message>
+    <message>
+        <source>Connect to a platform at this address:</source>
+        <translation>連線到此位址的平台：</translation>
+    </message>
+</context>
+<context>
+    <name>RunningTaskList</name>
+    <message>
+        <source>{task} · GPU {gpu} · {stage} · {elapsed}</source>
+        <translation>{task} · GPU {gpu} · {stage} · {elapsed}</translation>
+    </message>
+    <message>
+        <source>No task running.</source>
+        <translation>目前沒有執行中的任務。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsFields</name>
+    <message>
+        <source>Use the local platform</source>
+        <translation>使用本機平台</translation>
+    </message>
+    <message>
+        <source>Platform URL</source>
+        <translation>平台網址</translation>
+    </message>
+    <message>
+        <source>GPUs used for tasks</source>
+        <translation>用於任務的 GPU</translation>
+    </message>
+    <message>
+        <source>VRAM kept free</source>
+        <translation>保留的 VRAM</translation>
+    </message>
+    <message>
+        <source>Tasks at once</source>
+        <translation>同時執行任務數</translation>
+    </message>
+    <message>
+        <source>Pause above</source>
+        <translation>溫度上限（超過即暫停）</translation>
+    </message>
+    <message>
+        <source>Any time. Example: 22:00-07:00, 12:00-13:00</source>
+        <translation>任何時間。例如：22:00-07:00, 12:00-13:00</translation>
+    </message>
+    <message>
+        <source>Allowed hours</source>
+        <translation>允許的時段</translation>
+    </message>
+    <message>
+        <source>Pause while another program (a game) uses the GPU</source>
+        <translation>其他程式（例如遊戲）使用 GPU 時暫停</translation>
+    </message>
+    <message>
+        <source>Automatic (Docker when available)</source>
+        <translation>自動（可用時使用 Docker）</translation>
+    </message>
+    <message>
+        <source>Docker only</source>
+        <translation>僅 Docker</translation>
+    </message>
+    <message>
+        <source>Restricted process</source>
+        <translation>受限的程序</translation>
+    </message>
+    <message>
+        <source>Sandbox</source>
+        <translation>沙盒</translation>
+    </message>
+    <message>
+        <source>Start Orban Agent when I log in</source>
+        <translation>登入時啟動 Orban Agent</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>系統語言</translation>
+    </message>
+    <message>
+        <source>Takes effect when the app starts again.</source>
+        <translation>下次啟動程式時生效。</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>語言</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟隨系統</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>淺色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外觀</translation>
+    </message>
+    <message>
+        <source>SIMULATED</source>
+        <translation>模擬</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsView</name>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>還原</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>套用</translation>
+    </message>
+    <message>
+        <source>Not saved: fix the fields marked in red.</source>
+        <translation>尚未儲存：請修正標示為紅色的欄位。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>儲存中…</translation>
+    </message>
+    <message>
+        <source>Not saved: {error}</source>
+        <translation>尚未儲存：{error}</translation>
+    </message>
+    <message>
+        <source>Saved. The agent restarted with the new settings.</source>
+        <translation>已儲存。代理程式已以新設定重新啟動。</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已儲存。</translation>
+    </message>
+</context>
+<context>
+    <name>TasksView</name>
+    <message>
+        <source>Tasks</source>
+        <translation>任務</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任務</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>階段</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>進度</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>耗時</translation>
+    </message>
+    <message>
+        <source>Earned</source>
+        <translation>收益</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <source>{running} running · {done} done · {failed} failed</source>
+        <translation>{running} 個執行中 · {done} 個完成 · {failed} 個失敗</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>執行中</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Failed: {reason}</source>
+        <translation>失敗：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <source>Open dashboard</source>
+        <translation>開啟主控台</translation>
+    </message>
+    <message>
+        <source>Quit Orban Agent</source>
+        <translation>結束 Orban Agent</translation>
+    </message>
+    <message>
+        <source>Orban Agent: {state}</source>
+        <translation>Orban Agent：{state}</translation>
+    </message>
+    <message>
+        <source>Today: {amount}</source>
+        <translation>今日：{amount}</translation>
+    </message>
+    <message>
+        <source>Resume contribution</source>
+        <translation>恢復貢獻</translation>
+    </message>
+    <message>
+        <source>Pause contribution</source>
+        <translation>暫停貢獻</translation>
+    </message>
+</context>
+<context>
+    <name>Wording</name>
+    <message>
+        <source>Active</source>
+        <translation>運作中</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暫停</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>離線</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>需要處理</translation>
+    </message>
+    <message>
+        <source>you paused contribution</source>
+        <translation>您暫停了貢獻</translation>
+    </message>
+    <message>
+        <source>a GPU is too hot</source>
+        <translation>GPU 溫度過高</translation>
+    </message>
+    <message>
+        <source>another program is using the GPU</source>
+        <translation>其他程式正在使用 GPU</translation>
+    </message>
+    <message>
+        <source>outside your allowed hours</source>
+        <translation>不在您允許的時段內</translation>
+    </message>
+    <message>
+        <source>Key rejected: see below for what to do</source>
+        <translation>金鑰遭拒：處理方式請見下方</translation>
+    </message>
+    <message>
+        <source>Offline: stopped retrying</source>
+        <translation>離線：已停止重試</translation>
+    </message>
+    <message>
+        <source>Offline: retrying in {seconds} s</source>
+        <translation>離線：{seconds} 秒後重試</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>連線中…</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Paused: {reasons}</source>
+        <translation>已暫停：{reasons}</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已連線</translation>
+    </message>
+    <message>
+        <source>The platform refused the key of agent {agent_id}. Check that this agent is registered with your platform account, or import the key you registered, then press Retry now.</source>
+        <translation>平台拒絕了代理程式 {agent_id} 的金鑰。請確認此代理程式已登記在您的平台帳戶下，或匯入您登記過的金鑰，然後按「立即重試」。</translation>
+    </message>
+    <message>
+        <source>Check your network connection and the platform URL, then press Retry now.</source>
+        <translation>請檢查網路連線與平台網址，然後按「立即重試」。</translation>
+    </message>
+    <message>
+        <source>The agent reconnects by itself; running tasks keep going.</source>
+        <translation>代理程式會自動重新連線；執行中的任務會繼續進行。</translation>
+    </message>
+    <message>
+        <source>No GPU found: this computer has no GPU the agent can use, so it cannot earn.</source>
+        <translation>找不到 GPU：這台電腦沒有代理程式可用的 GPU，因此無法賺取收益。</translation>
+    </message>
+    <message>
+        <source>Running tasks finish; no new tasks are taken until you resume.</source>
+        <translation>執行中的任務會完成；在您恢復之前不會接新任務。</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>啟動中</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>下載中</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>執行中</translation>
+    </message>
+    <message>
+        <source>Uploading</source>
+        <translation>上傳中</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>Handed back to the platform</source>
+        <translation>已交還平台</translation>
+    </message>
+    <message>
+        <source>Could not download the task's files</source>
+        <translation>無法下載任務檔案</translation>
+    </message>
+    <message>
+        <source>Could not upload the result</source>
+        <translation>無法上傳結果</translation>
+    </message>
+    <message>
+        <source>Took longer than allowed</source>
+        <translation>超過允許的時間</translation>
+    </message>
+    <message>
+        <source>Ran out of memory</source>
+        <translation>記憶體不足</translation>
+    </message>
+    <message>
+        <source>The result did not pass verification</source>
+        <translation>結果未通過驗證</translation>
+    </message>
+    <message>
+        <source>The sandbox could not run it</source>
+        <translation>沙盒無法執行</translation>
+    </message>
+    <message>
+        <source>The task's program failed</source>
+        <translation>任務程式執行失敗</translation>
+    </message>
+    <message>
+        <source>The GPU failed</source>
+        <translation>GPU 發生故障</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>待確認</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>已確認</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>已支付</translation>
+    </message>
+    <message>
+        <source>Processing</source>
+        <translation>處理中</translation>
+    </message>
+    <message>
+        <source>GPU too hot</source>
+        <translation>GPU 溫度過高</translation>
+    </message>
+    <message>
+        <source>GPU {index} reached its temperature limit; new tasks wait until it cools.</source>
+        <translation>GPU {index} 已達溫度上限；新任務會等它降溫後再開始。</translation>
+    </message>
+    <message>
+        <source>Platform error</source>
+        <translation>平台錯誤</translation>
+    </message>
+    <message>
+        <source>The platform reported: {message}</source>
+        <translation>平台回報：{message}</translation>
+    </message>
+    <message>
+        <source>The agent stopped</source>
+        <translation>代理程式已停止</translation>
+    </message>
+    <message>
+        <source>The agent stopped unexpectedly: {message}</source>
+        <translation>代理程式意外停止：{message}</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,162 @@
+"""The dashboard window: a navigation list on the left, one page at a time on the right.
+
+Pages (Overview, GPUs, Tasks, Earnings, Logs, Settings) are made the first time they are shown,
+so start-up paints quickly and memory is spent only on what the owner opens (pyqtgraph and
+numpy, about 40 MB, are imported with the first chart page). GPUs are sampled
+every second while the Overview or GPUs page is on screen, and slowly otherwise. Closing the
+window keeps the agent running in the tray (said once, then remembered in the settings); with no
+tray, closing quits. ``first_painted`` fires after the window's first paint. Imports QtWidgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QCloseEvent, QHideEvent, QPaintEvent, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMainWindow, QStackedWidget, QWidget
+
+from orban_desktop.ui.background import BackgroundTasks
+from orban_desktop.ui.dashboard import Dashboard
+from orban_desktop.ui.icons import app_icon
+from orban_desktop.ui.views.logs_view import LogsView
+from orban_desktop.ui.views.overview_view import OverviewView
+from orban_desktop.ui.views.settings_view import SettingsView
+from orban_desktop.ui.views.tasks_view import TasksView
+
+translate = QCoreApplication.translate
+PAGES = ("overview", "gpus", "tasks", "earnings", "logs", "settings")
+LIVE_PAGES = frozenset({"overview", "gpus"})
+
+
+class MainWindow(QMainWindow):
+    """The dashboard. ``close_to_tray`` says whether closing hides it (a tray exists)."""
+
+    first_painted = Signal()
+    hidden_to_tray = Signal(bool)  # True the first time: tell the owner once
+    quit_requested = Signal()
+
+    def __init__(self, dashboard: Dashboard, *, close_to_tray: bool) -> None:
+        super().__init__()
+        self.dashboard = dashboard
+        self.close_to_tray = close_to_tray
+        self.tasks = BackgroundTasks("main window")
+        self._painted = False
+        self.setWindowTitle(translate("MainWindow", "Orban Agent"))
+        self.setWindowIcon(app_icon())
+        self.resize(1120, 780)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(170)
+        captions = (
+            translate("MainWindow", "Overview"),
+            translate("MainWindow", "GPUs"),
+            translate("MainWindow", "Tasks"),
+            translate("MainWindow", "Earnings"),
+            translate("MainWindow", "Logs"),
+            translate("MainWindow", "Settings"),
+        )
+        self.nav.addItems(list(captions))
+        self.stack = QStackedWidget()
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.pages: dict[str, QWidget] = {}
+        self._factories: dict[str, Callable[[], QWidget]] = {
+            "overview": lambda: OverviewView(dashboard),
+            "gpus": self._gpus_page,
+            "tasks": lambda: TasksView(dashboard.board),
+            "earnings": self._earnings_page,
+            "logs": lambda: LogsView(dashboard.bridge, dashboard.log_events, dashboard.log_file),
+            "settings": lambda: SettingsView(dashboard.store, dashboard.session.gpu_facts),
+        }
+        self.nav.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]))
+        dashboard.restarted.connect(self._agent_restarted)
+        self.nav.setCurrentRow(0)
+
+    def _gpus_page(self) -> QWidget:
+        from orban_desktop.ui.views.gpus_view import GpusView  # pyqtgraph: loaded when needed
+
+        board = self.dashboard
+        return GpusView(board.session, board.bridge, board.theme, self._set_gpu_enabled)
+
+    def _earnings_page(self) -> QWidget:
+        from orban_desktop.ui.views.earnings_view import EarningsView  # pyqtgraph, as above
+
+        board = self.dashboard
+        return EarningsView(board.session, board.bridge, board.theme)
+
+    @property
+    def current_page(self) -> str:
+        return PAGES[max(0, self.nav.currentRow())]
+
+    def page(self, name: str) -> QWidget:
+        """The page called ``name``, made now if it was never shown."""
+        page = self.pages.get(name)
+        if page is None:
+            page = self.pages[name] = self._factories[name]()
+            self.stack.addWidget(page)
+        return page
+
+    def show_page(self, name: str) -> QWidget:
+        page = self.page(name)
+        if self.nav.currentRow() != PAGES.index(name):
+            self.nav.setCurrentRow(PAGES.index(name))
+        self.stack.setCurrentWidget(page)
+        self._update_sampling()
+        return page
+
+    def _update_sampling(self) -> None:
+        live = self.isVisible() and not self.isMinimized() and self.current_page in LIVE_PAGES
+        self.dashboard.session.set_fast_sampling(live)
+
+    def _set_gpu_enabled(self, index: int, enabled: bool) -> None:
+        self.tasks.spawn(self.dashboard.store.set_gpu_enabled(index, enabled), "GPU switch")
+
+    def _agent_restarted(self) -> None:
+        if "gpus" in self.pages:
+            from orban_desktop.ui.views.gpus_view import GpusView
+
+            gpus = self.pages["gpus"]
+            if isinstance(gpus, GpusView):
+                gpus.reload_gpus()
+        self._update_sampling()
+
+    def show_and_raise(self) -> None:
+        """Bring the window to the front (tray "Open dashboard", a second launch)."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._update_sampling()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._update_sampling()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_to_tray:
+            event.accept()
+            self.quit_requested.emit()
+            return
+        event.ignore()
+        self.hide()
+        config = self.dashboard.session.config
+        first_time = not config.ui.close_to_tray_notice_shown
+        self.hidden_to_tray.emit(first_time)
+        if first_time:
+            ui = config.ui.model_copy(update={"close_to_tray_notice_shown": True})
+            new = config.model_copy(update={"ui": ui})
+            self.tasks.spawn(self.dashboard.store.save_and_apply(new), "remember tray notice")

@@ -1,0 +1,168 @@
+"""The Earnings page: totals, a bar per day, the paged history, payouts and CSV export.
+
+Figures come from the ledger (``get_data`` for the tiles and one history page, ``daily_totals``
+for the chart, ``payouts`` for the payouts table), read on the event loop's worker thread and
+redrawn when shown and, while visible, after each earning or payout. Amounts are exact integer
+micro-units, written with :func:`~orban_desktop.ui.formatting.money_text`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orban_desktop.earnings import DailyTotal, EarningsSummary, PayoutEntry
+from orban_desktop.ui.background import BackgroundTasks
+from orban_desktop.ui.bridge import EventBridge
+from orban_desktop.ui.formatting import money_text
+from orban_desktop.ui.session import AgentSession
+from orban_desktop.ui.theme import Theme
+from orban_desktop.ui.views.earnings_tables import HistoryTable, PayoutTable
+from orban_desktop.ui.widgets.daily_chart import DailyChart
+from orban_desktop.ui.widgets.labels import label
+from orban_desktop.ui.widgets.stat_tile import StatTile
+
+translate = QCoreApplication.translate
+PAGE_SIZE = 25
+CHART_DAYS = 14
+
+
+class EarningsView(QWidget):
+    """Everything the ledger knows, a page at a time."""
+
+    def __init__(
+        self,
+        session: AgentSession,
+        bridge: EventBridge,
+        theme: Theme,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.tasks = BackgroundTasks("earnings view")
+        self.page = 0
+        self.summary: EarningsSummary | None = None
+        self.last_export: tuple[Path, int] | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        header = QHBoxLayout()
+        header.addWidget(label(translate("EarningsView", "Earnings"), "pageTitle"), 1)
+        self.export_button = QPushButton(translate("EarningsView", "Export CSV…"))
+        self.export_button.clicked.connect(self.ask_export)
+        header.addWidget(self.export_button)
+        layout.addLayout(header)
+        tiles = QHBoxLayout()
+        self.tiles = {
+            "total": StatTile(translate("EarningsView", "Total (confirmed + paid)")),
+            "today": StatTile(translate("EarningsView", "Today")),
+            "pending": StatTile(translate("EarningsView", "Pending")),
+            "confirmed": StatTile(translate("EarningsView", "Confirmed")),
+            "paid": StatTile(translate("EarningsView", "Paid out")),
+        }
+        for tile in self.tiles.values():
+            tiles.addWidget(tile)
+        layout.addLayout(tiles)
+        grid = QGridLayout()
+        self.chart = DailyChart(theme)
+        grid.addWidget(self.chart, 0, 0)
+        self.payouts = PayoutTable()
+        grid.addWidget(self.payouts, 0, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        layout.addLayout(grid, 2)
+        self.history = HistoryTable()
+        layout.addWidget(self.history, 3)
+        pager = QHBoxLayout()
+        self.previous = QPushButton(translate("EarningsView", "‹ Newer"))
+        self.previous.clicked.connect(lambda: self.go_to(self.page - 1))
+        self.next = QPushButton(translate("EarningsView", "Older ›"))
+        self.next.clicked.connect(lambda: self.go_to(self.page + 1))
+        self.page_label = label("", "muted")
+        pager.addWidget(self.previous)
+        pager.addWidget(self.page_label, 1)
+        pager.addWidget(self.next)
+        layout.addLayout(pager)
+        self.status = label("", "muted")
+        layout.addWidget(self.status)
+        self._reload_timer = QTimer(self, singleShot=True, interval=500)
+        self._reload_timer.timeout.connect(self.reload)
+        bridge.earning_recorded.connect(self._changed)
+        bridge.payout_received.connect(self._changed)
+
+    def _changed(self, _event: object) -> None:
+        if self.isVisible() and not self._reload_timer.isActive():
+            self._reload_timer.start()
+
+    def page_count(self) -> int:
+        count = 0 if self.summary is None else self.summary.history_count
+        return max(1, -(-count // PAGE_SIZE))
+
+    def go_to(self, page: int) -> None:
+        self.page = max(0, min(page, self.page_count() - 1))
+        self.reload()
+
+    def reload(self) -> None:
+        self.tasks.spawn(self.load(), "load")
+
+    async def load(self) -> None:
+        """Read the tiles, the chart, the payouts and the current history page."""
+        if not self.session.running:
+            return  # (re)starting: shown again once the agent runs
+        ledger = self.session.parts.ledger
+        summary = await ledger.get_data(page=self.page, page_size=PAGE_SIZE)
+        days: list[DailyTotal] = await ledger.daily_totals(CHART_DAYS)
+        payouts: list[PayoutEntry] = await ledger.payouts(0, 20)
+        self.summary = summary
+        for key, micros in (
+            ("total", summary.total_micros),
+            ("today", summary.today_micros),
+            ("pending", summary.pending_micros),
+            ("confirmed", summary.confirmed_micros),
+            ("paid", summary.paid_micros),
+        ):
+            self.tiles[key].set_value(money_text(micros, summary.currency))
+        self.chart.show_days(days)
+        self.payouts.show_payouts(payouts)
+        self.history.show_entries(summary.history)
+        self.page_label.setText(
+            translate("EarningsView", "Page {page} of {pages} · {count} records").format(
+                page=self.page + 1, pages=self.page_count(), count=summary.history_count
+            )
+        )
+        self.previous.setEnabled(self.page > 0)
+        self.next.setEnabled(self.page + 1 < self.page_count())
+
+    def ask_export(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            translate("EarningsView", "Export earnings"),
+            str(Path.home() / "orban-earnings.csv"),
+            translate("EarningsView", "CSV files (*.csv)"),
+        )
+        if path:
+            self.tasks.spawn(self.export_to(Path(path)), "export")
+
+    async def export_to(self, path: Path) -> int:
+        """Write every earning to ``path`` as CSV; returns the number of rows."""
+        rows = await self.session.parts.ledger.export_csv(path)
+        self.last_export = (path, rows)
+        self.status.setText(
+            translate("EarningsView", "Exported {rows} records to {path}").format(
+                rows=rows, path=path
+            )
+        )
+        return rows
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.reload()

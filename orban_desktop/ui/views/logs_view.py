@@ -1,0 +1,88 @@
+"""The Logs page: the agent's log lines as they happen, filtered by level.
+
+Shows the recent ``LogRecorded`` events the dashboard keeps from the start (the rotating file
+keeps the rest, and its path is shown); lines at or above the chosen level are appended while
+the page is visible and redrawn when it is shown or the level changes. Imports QtWidgets.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFontDatabase, QShowEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from orban_desktop.events import LogRecorded
+from orban_desktop.ui.bridge import EventBridge
+from orban_desktop.ui.widgets.labels import label
+
+translate = QCoreApplication.translate
+
+
+def log_line(event: LogRecorded) -> str:
+    stamp = time.strftime("%H:%M:%S", time.localtime(event.created))
+    return f"{stamp} {logging.getLevelName(event.level):<7} {event.logger_name}: {event.message}"
+
+
+class LogsView(QWidget):
+    """Live log lines with a level filter."""
+
+    def __init__(
+        self,
+        bridge: EventBridge,
+        events: deque[LogRecorded],
+        log_file: Path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.events = events
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        header = QHBoxLayout()
+        header.addWidget(label(translate("LogsView", "Logs"), "pageTitle"), 1)
+        header.addWidget(QLabel(translate("LogsView", "Show")))
+        self.level = QComboBox()
+        for name, level in (
+            (translate("LogsView", "Debug and above"), logging.DEBUG),
+            (translate("LogsView", "Info and above"), logging.INFO),
+            (translate("LogsView", "Warnings and errors"), logging.WARNING),
+            (translate("LogsView", "Errors only"), logging.ERROR),
+        ):
+            self.level.addItem(name, level)
+        self.level.setCurrentIndex(1)
+        self.level.currentIndexChanged.connect(self.redraw)
+        header.addWidget(self.level)
+        layout.addLayout(header)
+        self.text = QPlainTextEdit(readOnly=True)
+        self.text.setMaximumBlockCount(events.maxlen or 0)
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        layout.addWidget(self.text, 1)
+        self.file_label = label(
+            translate("LogsView", "Full log: {path}").format(path=log_file), "muted"
+        )
+        self.file_label.setWordWrap(True)
+        layout.addWidget(self.file_label)
+        bridge.log_recorded.connect(self.add)
+
+    @property
+    def minimum_level(self) -> int:
+        return int(self.level.currentData())
+
+    def add(self, event: LogRecorded) -> None:
+        """A new line (already kept in ``events`` by its owner): shown now if visible."""
+        if self.isVisible() and event.level >= self.minimum_level:
+            self.text.appendPlainText(log_line(event))
+
+    def redraw(self) -> None:
+        lines = [log_line(e) for e in self.events if e.level >= self.minimum_level]
+        self.text.setPlainText("\n".join(lines))
+        self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.redraw()

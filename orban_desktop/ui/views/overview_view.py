@@ -1,0 +1,189 @@
+"""The Overview page: is the agent working, what each GPU does, what it has earned.
+
+A status card (state icon, the state in words with what to do, pause/resume and retry buttons),
+tiles for today's, pending and total earnings and the tasks done, the running tasks with their
+progress, and one :class:`~orban_desktop.ui.widgets.gpu_card.GpuCard` per GPU with a live
+sparkline. While a reconnect is planned, the countdown ticks every second. Imports QtWidgets.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orban_desktop.events import GpuSampled
+from orban_desktop.ui.dashboard import Dashboard
+from orban_desktop.ui.formatting import money_text
+from orban_desktop.ui.icons import state_icon
+from orban_desktop.ui.status_model import DisplayState
+from orban_desktop.ui.widgets.gpu_card import GpuCard
+from orban_desktop.ui.widgets.labels import card_frame, label
+from orban_desktop.ui.widgets.stat_tile import StatTile
+from orban_desktop.ui.widgets.task_list import RunningTaskList
+from orban_desktop.ui.wording import advice, headline
+
+translate = QCoreApplication.translate
+
+
+class OverviewView(QScrollArea):
+    """The first page of the window."""
+
+    def __init__(self, dashboard: Dashboard, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.dashboard = dashboard
+        self.session, self.status = dashboard.session, dashboard.status
+        self.board, self.earnings = dashboard.board, dashboard.earnings
+        self.theme = dashboard.theme
+        status, board, earnings = self.status, self.board, self.earnings
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        page = QWidget()
+        self.setWidget(page)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(14)
+        layout.addWidget(self._status_card())
+        tiles = QHBoxLayout()
+        self.today = StatTile(translate("OverviewView", "Earned today"))
+        self.pending = StatTile(translate("OverviewView", "Pending"))
+        self.total = StatTile(translate("OverviewView", "Total (confirmed + paid)"))
+        self.done = StatTile(translate("OverviewView", "Tasks done (this session)"), "0")
+        for tile in (self.today, self.pending, self.total, self.done):
+            tiles.addWidget(tile)
+        layout.addLayout(tiles)
+        tasks_card = card_frame()
+        tasks_layout = QVBoxLayout(tasks_card)
+        tasks_layout.addWidget(label(translate("OverviewView", "Current tasks"), "pageTitle"))
+        self.tasks = RunningTaskList(board)
+        self.tasks.set_capacity(self.session.config.gpu.max_concurrent_tasks)
+        dashboard.restarted.connect(
+            lambda: self.tasks.set_capacity(self.session.config.gpu.max_concurrent_tasks)
+        )
+        tasks_layout.addWidget(self.tasks)
+        layout.addWidget(tasks_card)
+        self.gpu_grid = QGridLayout()
+        self.gpu_grid.setSpacing(12)
+        layout.addLayout(self.gpu_grid)
+        self.no_gpu = label("", "muted")
+        self.no_gpu.setWordWrap(True)
+        layout.addWidget(self.no_gpu)
+        layout.addStretch(1)
+        self.cards: dict[int, GpuCard] = {}
+        self._shown_state: DisplayState | None = None
+        self._countdown = QTimer(self, interval=1000)
+        self._countdown.timeout.connect(self.show_status)
+        status.changed.connect(self.show_status)
+        earnings.changed.connect(self.show_earnings)
+        board.changed.connect(self._on_task_change)
+        dashboard.bridge.gpu_sampled.connect(self.show_gpus)
+        self.show_status()
+        self.show_earnings()
+
+    def _status_card(self) -> QFrame:
+        card = card_frame()
+        layout = QHBoxLayout(card)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.state_icon = QLabel()
+        layout.addWidget(self.state_icon)
+        texts = QVBoxLayout()
+        self.headline = label("", "headline")
+        self.advice = label("", "advice")
+        self.advice.setWordWrap(True)
+        self.identity = label("", "muted")
+        self.identity.setWordWrap(True)
+        for text in (self.headline, self.advice, self.identity):
+            texts.addWidget(text)
+        layout.addLayout(texts, 1)
+        buttons = QVBoxLayout()
+        self.pause_button = QPushButton()
+        self.pause_button.clicked.connect(self.dashboard.toggle_pause)
+        self.retry_button = QPushButton(translate("OverviewView", "Retry now"))
+        self.retry_button.clicked.connect(self.session.retry_now)
+        buttons.addWidget(self.pause_button)
+        buttons.addWidget(self.retry_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        return card
+
+    def show_status(self) -> None:
+        status = self.status
+        if status.display_state is not self._shown_state:
+            self._shown_state = status.display_state
+            self.state_icon.setPixmap(state_icon(status.display_state).pixmap(48, 48))
+        self.headline.setText(headline(status))
+        text = advice(status)
+        self.advice.setText(text)
+        self.advice.setVisible(bool(text))
+        if self.session.platform is not None:
+            where = translate("OverviewView", "the local reference platform (inside this app)")
+        else:
+            where = self.session.config.agent.platform_url
+        identity = translate("OverviewView", "Agent {agent_id} · connected to {platform}").format(
+            agent_id=status.agent_id, platform=where
+        )
+        if status.simulated_gpus:
+            identity += " · " + translate("OverviewView", "DEMO with SIMULATED GPUs")
+        self.identity.setText(identity)
+        self.pause_button.setText(
+            translate("OverviewView", "Resume contribution")
+            if status.user_paused
+            else translate("OverviewView", "Pause contribution")
+        )
+        offline = status.display_state in (DisplayState.OFFLINE, DisplayState.ERROR)
+        self.retry_button.setVisible(offline)
+        ticking = status.retry_deadline is not None
+        if ticking and not self._countdown.isActive():
+            self._countdown.start()
+        elif not ticking:
+            self._countdown.stop()
+        self.no_gpu.setVisible(status.gpu_count == 0)
+        self.no_gpu.setText(
+            translate(
+                "OverviewView",
+                "No GPU found on this computer. Without one the agent cannot take tasks. "
+                "For a demo, start with simulated GPUs: orban-desktop --demo",
+            )
+        )
+
+    def show_earnings(self) -> None:
+        summary = self.earnings.summary
+        currency = self.earnings.currency
+        if summary is None:
+            return
+        self.today.set_value(money_text(summary.today_micros, currency))
+        self.pending.set_value(money_text(summary.pending_micros, currency))
+        self.total.set_value(money_text(summary.total_micros, currency))
+
+    def _on_task_change(self, _task_id: str) -> None:
+        self.done.set_value(str(self.board.completed_count))
+        self._refresh_activity()
+
+    def show_gpus(self, event: GpuSampled) -> None:
+        for status in event.statuses:
+            card = self.cards.get(status.index)
+            if card is None:
+                card = GpuCard(status, colour=self.theme.accent)
+                self.cards[status.index] = card
+                position = len(self.cards) - 1
+                self.gpu_grid.addWidget(card, position // 2, position % 2)
+            else:
+                card.show_status(status)
+        self._refresh_activity()
+
+    def _refresh_activity(self) -> None:
+        busy = {row.gpu_index: row.task_id for row in self.board.running()}
+        try:
+            detector = self.session.parts.detector
+        except RuntimeError:
+            return
+        for index, card in self.cards.items():
+            card.show_activity(enabled=detector.is_enabled(index), task_id=busy.get(index))

@@ -1,0 +1,127 @@
+"""The Tasks page: running and recent tasks with stage, progress, duration, earning and outcome.
+
+A table over :class:`~orban_desktop.ui.task_model.TaskBoard`: running tasks first (with a
+progress bar), then finished ones, newest first, with what they earned and, for a failure, the
+reason in words. Redrawn at most four times a second and only while visible; running durations
+tick once a second. Imports QtWidgets.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QProgressBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orban_desktop.ui.formatting import duration_text, money_text
+from orban_desktop.ui.task_model import TaskBoard, TaskRow
+from orban_desktop.ui.widgets.labels import label
+from orban_desktop.ui.wording import earning_status_text, failure_text, stage_text
+
+translate = QCoreApplication.translate
+COLUMNS = 7
+
+
+class TasksView(QWidget):
+    """Every task the board knows, in one table."""
+
+    def __init__(self, board: TaskBoard, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.board = board
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(label(translate("TasksView", "Tasks"), "pageTitle"))
+        self.summary = label("", "muted")
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(0, COLUMNS)
+        self.table.setHorizontalHeaderLabels(
+            [
+                translate("TasksView", "Task"),
+                translate("TasksView", "GPU"),
+                translate("TasksView", "Stage"),
+                translate("TasksView", "Progress"),
+                translate("TasksView", "Duration"),
+                translate("TasksView", "Earned"),
+                translate("TasksView", "Result"),
+            ]
+        )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 1)
+        self._redraw_timer = QTimer(self, singleShot=True, interval=250)
+        self._redraw_timer.timeout.connect(self.redraw)
+        self._tick = QTimer(self, interval=1000)
+        self._tick.timeout.connect(self.redraw)
+        board.changed.connect(self._changed)
+
+    def _changed(self, _task_id: str) -> None:
+        if self.isVisible() and not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+
+    def rows(self) -> list[TaskRow]:
+        return self.board.running() + self.board.recent()
+
+    def redraw(self) -> None:
+        rows = self.rows()
+        now = self.board.now()
+        self.table.setRowCount(len(rows))
+        for number, row in enumerate(rows):
+            self._fill(number, row, now)
+        self.summary.setText(
+            translate("TasksView", "{running} running · {done} done · {failed} failed").format(
+                running=len(self.board.running()),
+                done=self.board.completed_count,
+                failed=self.board.failed_count,
+            )
+        )
+        if self.board.running() and self.isVisible():
+            self._tick.start()
+        else:
+            self._tick.stop()
+
+    def _fill(self, number: int, row: TaskRow, now: float) -> None:
+        earned = "" if row.earned_micros is None else money_text(row.earned_micros)
+        if row.earning_status:
+            earned += f" ({earning_status_text(row.earning_status)})"
+        if row.running:
+            result = translate("TasksView", "Running")
+        elif row.succeeded:
+            result = translate("TasksView", "Done")
+        else:
+            result = translate("TasksView", "Failed: {reason}").format(
+                reason=failure_text(row.error_code)
+            )
+        cells = (
+            row.task_id,
+            "–" if row.gpu_index is None else str(row.gpu_index),
+            stage_text(row.stage),
+            None,
+            duration_text(row.elapsed_s(now)),
+            earned,
+            result,
+        )
+        for column, text in enumerate(cells):
+            if text is not None:
+                self.table.setItem(number, column, QTableWidgetItem(text))
+        bar = self.table.cellWidget(number, 3)
+        if not isinstance(bar, QProgressBar):
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setFormat("%p %")
+            self.table.setCellWidget(number, 3, bar)
+        bar.setValue(round(row.progress * 1000))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.redraw()

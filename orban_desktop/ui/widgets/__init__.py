@@ -1,0 +1,1 @@
+"""Small reusable widgets of the desktop UI: sparklines, GPU cards, charts, tiles (Qt only)."""

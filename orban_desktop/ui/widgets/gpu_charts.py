@@ -1,0 +1,155 @@
+"""Live pyqtgraph charts of one GPU: utilization, VRAM, temperature, power and fan.
+
+:class:`GpuCharts` draws five stacked plots in one ``GraphicsLayoutWidget`` (cheaper than five
+widgets) over a window of seconds, x in minutes before now. A reading the driver does not report
+is a gap in the line, and a metric with no reading in the window says "not reported" instead of
+drawing 0. Each plot's title carries the latest value. Imports QtWidgets, numpy and pyqtgraph.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from orban_desktop.gpu.device import GIB, GPUStatus
+from orban_desktop.ui.formatting import not_reported
+from orban_desktop.ui.theme import Theme
+
+translate = QCoreApplication.translate
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    unit: str
+    read: Callable[[GPUStatus], float | None]
+    fixed_range: tuple[float, float] | None
+
+
+def _memory_gib(status: GPUStatus) -> float | None:
+    used = status.memory_used_bytes
+    return None if used is None else used / GIB
+
+
+METRICS = (
+    Metric("utilization", "%", lambda s: s.utilization_pct, (0.0, 100.0)),
+    Metric("memory", "GiB", _memory_gib, None),
+    Metric("temperature", "°C", lambda s: s.temperature_c, None),
+    Metric("power", "W", lambda s: s.power_w, None),
+    Metric("fan", "%", lambda s: s.fan_speed_pct, (0.0, 100.0)),
+)
+
+
+def metric_caption(key: str) -> str:
+    return {
+        "utilization": translate("GpuCharts", "Utilization"),
+        "memory": translate("GpuCharts", "VRAM used"),
+        "temperature": translate("GpuCharts", "Temperature"),
+        "power": translate("GpuCharts", "Power"),
+        "fan": translate("GpuCharts", "Fan"),
+    }[key]
+
+
+class GpuCharts(QWidget):
+    """Five plots of one GPU; call :meth:`show_samples` with a window of snapshots."""
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.layout_widget = pg.GraphicsLayoutWidget()
+        self.layout_widget.setBackground(theme.card)
+        self.layout_widget.ci.setSpacing(4)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.layout_widget)
+        self.plots: dict[str, pg.PlotItem] = {}
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.missing: dict[str, pg.TextItem] = {}
+        self.latest: dict[str, float | None] = {}
+        self._ticks_for = 0.0
+        for row, metric in enumerate(METRICS):
+            plot = self.layout_widget.addPlot(row=row, col=0)
+            plot.setMenuEnabled(False)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setPen(theme.grid)
+                plot.getAxis(axis).setTextPen(theme.muted)
+            plot.getAxis("left").setWidth(44)
+            if metric.fixed_range is not None:
+                plot.setYRange(*metric.fixed_range, padding=0.02)
+            colour = theme.series[row % len(theme.series)]
+            curve = plot.plot(pen=pg.mkPen(colour, width=2), connect="finite")
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
+            text = pg.TextItem(not_reported(), color=theme.muted, anchor=(0.5, 0.5))
+            plot.addItem(text, ignoreBounds=True)
+            text.setVisible(False)
+            self.plots[metric.key], self.curves[metric.key] = plot, curve
+            self.missing[metric.key] = text
+        self.plots["fan"].setLabel("bottom", translate("GpuCharts", "minutes ago"))
+        self.layout_widget.setToolTip(translate("GpuCharts", "x: minutes before now"))
+
+    def show_samples(self, samples: Sequence[GPUStatus], now: float, window_s: float) -> None:
+        """Draw ``samples`` (oldest first) over the ``window_s`` seconds before ``now``."""
+        x = np.fromiter(((s.monotonic_ts - now) / 60.0 for s in samples), float, len(samples))
+        left = -window_s / 60.0
+        if window_s != self._ticks_for:
+            self._set_ticks(window_s)
+        for metric in METRICS:
+            values = [None if s.fault else metric.read(s) for s in samples]
+            y = np.fromiter((math.nan if v is None else v for v in values), float, len(values))
+            reported = bool(np.isfinite(y).any())
+            self.curves[metric.key].setData(x, y, connect="finite")
+            plot = self.plots[metric.key]
+            plot.setXRange(left, 0.0, padding=0.0)
+            y_range = self._y_range(metric.key, y, samples[-1] if samples else None)
+            if y_range is not None:
+                plot.setYRange(*y_range, padding=0.02)
+            self.latest[metric.key] = values[-1] if values else None
+            text = self.missing[metric.key]
+            text.setVisible(not reported)
+            if not reported:
+                text.setPos(left / 2, self._middle(metric))
+            plot.setTitle(self._title(metric), color=self.theme.text, size="10pt")
+
+    def _set_ticks(self, window_s: float) -> None:
+        """Whole minutes before now on the x axis (every 10 minutes over an hour)."""
+        minutes = max(1, round(window_s / 60))
+        step = 1 if minutes <= 10 else 10
+        now_text = translate("GpuCharts", "now")
+        ticks = [(-m, str(m) if m else now_text) for m in range(0, minutes + 1, step)]
+        for plot in self.plots.values():
+            plot.getAxis("bottom").setTicks([ticks, []])
+        self._ticks_for = window_s
+
+    @staticmethod
+    def _y_range(key: str, y: np.ndarray, latest: GPUStatus | None) -> tuple[float, float] | None:
+        """Ranges that keep noise small: VRAM to the card's size, temperature from 20 °C,
+        power from 0 W to the limit; utilization and fan are fixed at 0-100 %."""
+        finite = y[np.isfinite(y)]
+        top = float(finite.max()) if finite.size else 0.0
+        if key == "memory" and latest is not None and latest.memory_total_bytes:
+            return 0.0, latest.memory_total_bytes / GIB
+        if key == "temperature":
+            return 20.0, max(90.0, top + 5.0)
+        if key == "power":
+            limit = latest.power_limit_w if latest is not None else None
+            return 0.0, max(limit or 0.0, top * 1.2, 50.0)
+        return None
+
+    def _middle(self, metric: Metric) -> float:
+        low, high = metric.fixed_range or self.plots[metric.key].viewRange()[1]
+        return (low + high) / 2
+
+    def _title(self, metric: Metric) -> str:
+        value = self.latest.get(metric.key)
+        shown = not_reported() if value is None else f"{value:.1f} {metric.unit}"
+        return f"{metric_caption(metric.key)}: {shown}"

@@ -1,0 +1,83 @@
+"""The running tasks as rows of text and a progress bar (the Overview's "current tasks").
+
+:class:`RunningTaskList` follows a :class:`~orban_desktop.ui.task_model.TaskBoard`: a row per
+running task (id, GPU, stage, elapsed time, progress bar), removed when the task ends, and a
+line saying so when nothing runs. Rows are updated in place. Imports QtWidgets.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from orban_desktop.ui.formatting import duration_text
+from orban_desktop.ui.task_model import TaskBoard, TaskRow
+from orban_desktop.ui.widgets.labels import label
+from orban_desktop.ui.wording import stage_text
+
+translate = QCoreApplication.translate
+
+
+def task_summary(row: TaskRow, now: float) -> str:
+    gpu = "?" if row.gpu_index is None else str(row.gpu_index)
+    return translate("RunningTaskList", "{task} · GPU {gpu} · {stage} · {elapsed}").format(
+        task=row.task_id[:18],
+        gpu=gpu,
+        stage=stage_text(row.stage),
+        elapsed=duration_text(row.elapsed_s(now)),
+    )
+
+
+class _TaskLine(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.text = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setFormat("%p %")
+        self.bar.setFixedWidth(180)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.bar)
+
+    def show_row(self, row: TaskRow, now: float) -> None:
+        self.text.setText(task_summary(row, now))
+        self.bar.setValue(round(row.progress * 1000))
+
+
+class RunningTaskList(QWidget):
+    """One line per running task of ``board``."""
+
+    def __init__(self, board: TaskBoard, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.board = board
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.empty = label(translate("RunningTaskList", "No task running."), "muted")
+        self._layout.addWidget(self.empty)
+        self._layout.addStretch(1)
+        self.lines: dict[str, _TaskLine] = {}
+        self._line_height = _TaskLine().sizeHint().height()
+        self.set_capacity(1)
+        board.changed.connect(self.refresh)
+
+    def set_capacity(self, tasks_at_once: int) -> None:
+        """Keep room for this many rows, so the page below does not move as tasks come and go
+        (a moving page repaints every GPU card)."""
+        spacing = max(0, self._layout.spacing())
+        self.setMinimumHeight(tasks_at_once * (self._line_height + spacing))
+
+    def refresh(self, *_changed: object) -> None:
+        running = {row.task_id: row for row in self.board.running()}
+        for task_id in [t for t in self.lines if t not in running]:
+            line = self.lines.pop(task_id)
+            self._layout.removeWidget(line)
+            line.deleteLater()
+        now = self.board.now()
+        for task_id, row in running.items():
+            if task_id not in self.lines:
+                self.lines[task_id] = _TaskLine(self)
+                self._layout.insertWidget(self._layout.count() - 1, self.lines[task_id])
+            self.lines[task_id].show_row(row, now)
+        self.empty.setVisible(not running)

@@ -1,0 +1,149 @@
+"""The words for the core's codes: connection states, pause reasons, task stages, failures.
+
+The core publishes codes (``"too_hot"``, ``"DOWNLOAD_FAILED"``, ``ConnectionState.OFFLINE``);
+this module is where they become translated sentences (Qt context ``"Wording"``). An unknown
+code is shown as it is rather than hidden. Imports QtCore for translation only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from orban_desktop.events import ConnectionState, Notice
+from orban_desktop.ui.status_model import AgentStatusModel, DisplayState
+
+translate = QCoreApplication.translate
+
+
+def display_state_text(state: DisplayState) -> str:
+    return {
+        DisplayState.ACTIVE: translate("Wording", "Active"),
+        DisplayState.PAUSED: translate("Wording", "Paused"),
+        DisplayState.OFFLINE: translate("Wording", "Offline"),
+        DisplayState.ERROR: translate("Wording", "Needs attention"),
+    }[state]
+
+
+def pause_reason_text(code: str) -> str:
+    return {
+        "user": translate("Wording", "you paused contribution"),
+        "too_hot": translate("Wording", "a GPU is too hot"),
+        "foreign_process": translate("Wording", "another program is using the GPU"),
+        "outside_hours": translate("Wording", "outside your allowed hours"),
+    }.get(code, code)
+
+
+def headline(model: AgentStatusModel) -> str:
+    """One line that says whether the agent works, and if not, why and what happens next."""
+    state = model.state
+    if state is ConnectionState.AUTH_REJECTED:
+        return translate("Wording", "Key rejected: see below for what to do")
+    if state is ConnectionState.OFFLINE:
+        seconds = model.retry_in_s()
+        if model.reason == "gave_up":
+            return translate("Wording", "Offline: stopped retrying")
+        if seconds is not None:
+            return translate("Wording", "Offline: retrying in {seconds} s").format(seconds=seconds)
+        return translate("Wording", "Offline")
+    if state in (ConnectionState.CONNECTING, ConnectionState.AUTHENTICATING):
+        return translate("Wording", "Connecting…")
+    if state is ConnectionState.STOPPED:
+        return translate("Wording", "Stopped")
+    if model.pause_reasons:
+        reasons = ", ".join(pause_reason_text(code) for code in sorted(model.pause_reasons))
+        return translate("Wording", "Paused: {reasons}").format(reasons=reasons)
+    return translate("Wording", "Connected")
+
+
+def advice(model: AgentStatusModel) -> str:
+    """What the owner can do about the current state (empty when nothing is needed)."""
+    if model.state is ConnectionState.AUTH_REJECTED:
+        return translate(
+            "Wording",
+            "The platform refused the key of agent {agent_id}. Check that this agent is "
+            "registered with your platform account, or import the key you registered, then "
+            "press Retry now.",
+        ).format(agent_id=model.agent_id)
+    if model.state is ConnectionState.OFFLINE and model.reason == "gave_up":
+        return translate(
+            "Wording", "Check your network connection and the platform URL, then press Retry now."
+        )
+    if model.state is ConnectionState.OFFLINE:
+        return translate("Wording", "The agent reconnects by itself; running tasks keep going.")
+    if model.gpu_count == 0:
+        return translate(
+            "Wording",
+            "No GPU found: this computer has no GPU the agent can use, so it cannot earn.",
+        )
+    if "user" in model.pause_reasons:
+        return translate(
+            "Wording", "Running tasks finish; no new tasks are taken until you resume."
+        )
+    return ""
+
+
+def stage_text(stage: str) -> str:
+    return {
+        "accepted": translate("Wording", "Starting"),
+        "downloading": translate("Wording", "Downloading"),
+        "running": translate("Wording", "Running"),
+        "uploading": translate("Wording", "Uploading"),
+        "completed": translate("Wording", "Completed"),
+        "failed": translate("Wording", "Failed"),
+    }.get(stage, stage)
+
+
+def failure_text(code: str | None) -> str:
+    """Why a task failed, from its protocol error code (empty for success)."""
+    if code is None:
+        return ""
+    return {
+        "TASK_CANCELLED": translate("Wording", "Handed back to the platform"),
+        "DOWNLOAD_FAILED": translate("Wording", "Could not download the task's files"),
+        "UPLOAD_FAILED": translate("Wording", "Could not upload the result"),
+        "TIMEOUT": translate("Wording", "Took longer than allowed"),
+        "OOM_ERROR": translate("Wording", "Ran out of memory"),
+        "VALIDATION_FAILED": translate("Wording", "The result did not pass verification"),
+        "SANDBOX_ERROR": translate("Wording", "The sandbox could not run it"),
+        "TASK_EXECUTION_FAILED": translate("Wording", "The task's program failed"),
+        "GPU_ERROR": translate("Wording", "The GPU failed"),
+    }.get(code, code)
+
+
+def earning_status_text(status: str) -> str:
+    return {
+        "Pending": translate("Wording", "Pending"),
+        "Confirmed": translate("Wording", "Confirmed"),
+        "Paid": translate("Wording", "Paid"),
+        "Processing": translate("Wording", "Processing"),
+        "Completed": translate("Wording", "Completed"),
+        "Failed": translate("Wording", "Failed"),
+    }.get(status, status)
+
+
+def notice_text(notice: Notice) -> tuple[str, str]:
+    """A notice as a notification's ``(title, message)``."""
+    params = notice.params
+    if notice.code == "gpu_overheated":
+        return (
+            translate("Wording", "GPU too hot"),
+            translate(
+                "Wording",
+                "GPU {index} reached its temperature limit; new tasks wait until it cools.",
+            ).format(index=params.get("gpu_index", "?")),
+        )
+    if notice.code == "platform_error":
+        return (
+            translate("Wording", "Platform error"),
+            translate("Wording", "The platform reported: {message}").format(
+                message=params.get("message", params.get("code", "?"))
+            ),
+        )
+    if notice.code == "agent_stopped":
+        return (
+            translate("Wording", "The agent stopped"),
+            translate("Wording", "The agent stopped unexpectedly: {message}").format(
+                message=params.get("message", "?")
+            ),
+        )
+    return notice.code, ", ".join(f"{key}={value}" for key, value in params.items())

@@ -1,0 +1,1 @@
+"""Developer tools of the project (screenshots); not installed with the package."""
