@@ -1,10 +1,10 @@
 """AgentRuntime: the service plus the loops around it (GPU sampling, contribution policy).
 
-Both faces run this: the GUI on the qasync loop, ``orban-agent run --headless`` on a plain
-asyncio loop. It starts the telemetry sampler (10 s, or 1 s while a window shows charts), checks
-the contribution policy after each sample (a game on the GPU, a GPU past its temperature limit,
-outside the allowed hours) and runs :class:`AgentService` until :meth:`stop`. Imports nothing
-from Qt.
+Both faces run this: the GUI on the event loop it shares with Qt, and
+``orban-agent run --headless`` on a plain asyncio loop. It starts the telemetry sampler (10 s,
+or 1 s while a window shows charts), checks the contribution policy after each sample (a game on
+the GPU, a GPU past its temperature limit, outside the allowed hours) and runs
+:class:`AgentService` until :meth:`stop`. Imports nothing from Qt.
 """
 
 from __future__ import annotations
