@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 #: Seconds the agent gets to hand its tasks back when it stops.
 STOP_TIMEOUT_S = 15.0
-#: Seconds between repeated stop requests while the agent winds down.
-STOP_RETRY_S = 0.5
 
 
 def uses_local_platform(config: AgentConfig) -> bool:
@@ -188,12 +186,8 @@ class AgentSession:
         runtime, task = self._runtime, self._run_task
         if runtime is None or task is None:
             return
-        deadline = asyncio.get_running_loop().time() + STOP_TIMEOUT_S
-        while not task.done() and asyncio.get_running_loop().time() < deadline:
-            # Asked again while it runs: a stop that lands while the service is still
-            # connecting finds no connection to close, and the session then carries on.
-            await runtime.stop()
-            await asyncio.wait({task}, timeout=STOP_RETRY_S)
+        await runtime.stop()  # also ends a connect still in progress
+        await asyncio.wait({task}, timeout=STOP_TIMEOUT_S)
         if not task.done():
             logger.warning("the agent did not stop in %.0f s; cancelling it", STOP_TIMEOUT_S)
             task.cancel()
