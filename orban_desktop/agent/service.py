@@ -56,6 +56,7 @@ class AgentService:
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         self._session_task: asyncio.Task[None] | None = None
+        self._registered = False
         self._strategy = ReconnectStrategy(
             max_retries=config.network.max_retries,
             base_delay_secs=parts.reconnect_base_delay_s,
@@ -194,6 +195,7 @@ class AgentService:
                 self._strategy.disconnected()
         finally:
             self._client = None
+            self._registered = False
             await client.close()
 
     async def _serve(self, client: OrbanClient, latency_ms: int) -> None:
@@ -214,7 +216,8 @@ class AgentService:
             )
         )
         self._set_state(ConnectionState.PAUSED if self.pause_reasons else ConnectionState.SERVING)
-        for item in undelivered:
+        self._registered = True
+        for item in await parts.outbox.pending():  # incl. results finished while registering
             await self.deliver(item)
         loops = [self._receive_loop(client), self._heartbeat_loop(), self._metrics_loop()]
         if not self.uses(Extension.ACK):
@@ -267,8 +270,12 @@ class AgentService:
         return True
 
     async def deliver(self, item: OutboxItem) -> None:
-        """Send a stored result (same message id as when it was first written)."""
-        if await self.send(decode_json(item.frame_json)):
+        """Send a stored result (same message id as when it was first written).
+
+        Only once the session is registered: a platform refuses results before REGISTER_ACK
+        (NOT_REGISTERED), and without ``ack`` such a refused send would wrongly settle.
+        """
+        if self._registered and await self.send(decode_json(item.frame_json)):
             await self.parts.outbox.mark_sent(item.task_id, self._connection_id, time.time())
 
     def _heartbeat(self) -> m.Heartbeat:

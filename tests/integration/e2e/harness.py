@@ -82,7 +82,7 @@ async def running_agent(
     parts = await build_components(config, files, identity=identity, extensions=extensions)
     parts.progress_interval_s = 0.2
     parts.reconnect_base_delay_s = 0.05
-    parts.reconnect_max_delay_s = 0.5
+    parts.reconnect_max_delay_s = 0.2
     parts.reconnect_min_stable_s = 0.5
     events: list[Event] = []
     parts.bus.subscribe(Event, events.append)
