@@ -9,7 +9,7 @@ nothing from Qt and no protocol message models.
 from __future__ import annotations
 
 from orban_desktop.earnings.async_ledger import AsyncEarningsLedger
-from orban_desktop.earnings.ledger import EarningsLedger, default_ledger_path
+from orban_desktop.earnings.ledger import EarningsLedger
 from orban_desktop.earnings.records import (
     DailyTotal,
     EarningEntry,
@@ -36,5 +36,4 @@ __all__ = [
     "PayoutEntry",
     "RecordOutcome",
     "SeedImportError",
-    "default_ledger_path",
 ]

@@ -22,8 +22,6 @@ from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-import platformdirs
-
 from orban_desktop.earnings import export, queries, writes
 from orban_desktop.earnings.local_time import local_date, local_day_bounds
 from orban_desktop.earnings.records import (
@@ -44,14 +42,6 @@ from orban_desktop.storage.database import integrity_problems, move_aside
 from orban_desktop.storage.store import SqliteStore
 
 _log = logging.getLogger(__name__)
-
-LEDGER_FILE_NAME = "ledger.sqlite3"
-
-
-def default_ledger_path(data_dir: Path | None = None) -> Path:
-    """``<data_dir>/ledger.sqlite3``; ``data_dir`` defaults to platformdirs' for orban-agent."""
-    base = data_dir if data_dir is not None else platformdirs.user_data_path("orban-agent", False)
-    return base / LEDGER_FILE_NAME
 
 
 class EarningsLedger(SqliteStore):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orban_desktop.earnings.ledger import EarningsLedger, default_ledger_path
+from orban_desktop.earnings.ledger import EarningsLedger
 from orban_desktop.earnings.records import RecordOutcome
 from orban_desktop.protocol.enums import EarningStatus, PayoutStatus
 from tests.unit.earnings.entries import earning, payout
@@ -117,11 +117,6 @@ def test_record_many_is_all_or_nothing(ledger: EarningsLedger) -> None:
     with pytest.raises(AttributeError):
         ledger.record_many([earning("a"), "not an entry"])  # type: ignore[list-item]
     assert _row_count(ledger.path) == 0
-
-
-def test_default_path_is_under_a_given_data_dir(tmp_path: Path) -> None:
-    assert default_ledger_path(tmp_path) == tmp_path / "ledger.sqlite3"
-    assert default_ledger_path().name == "ledger.sqlite3"
 
 
 def test_trigger_kept_totals_match_the_records(ledger: EarningsLedger) -> None:
