@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from orban_desktop.agent.outbox import AsyncResultOutbox, OutboxItem
-from orban_desktop.agent.tasks import TaskRunner
+from orban_desktop.agent.tasks import FINISHED_KEPT, TaskRunner
 from orban_desktop.compute import TaskExecutor
 from orban_desktop.earnings import AsyncEarningsLedger, EarningEntry, PayoutEntry, RecordOutcome
 from orban_desktop.errors import AuthenticationFailed, OrbanError, ValidationFailed
@@ -70,7 +71,8 @@ class MessageHandlers:
         self._bus = bus
         self._on_earning = on_earning
         self._background: set[asyncio.Task[None]] = set()
-        self._gpu_of_task: dict[str, int] = {}
+        #: GPU of each recent task, for the ledger's per-GPU sums (bounded like the runner's).
+        self._gpu_of_task: OrderedDict[str, int] = OrderedDict()
 
     async def handle(self, message: m.Message) -> None:
         match message:
@@ -121,6 +123,8 @@ class MessageHandlers:
             return await self._reject(task_id, reason, f"No GPU here meets {requirements} now.")
         self._detector.acquire(check.gpu_index)
         self._gpu_of_task[task_id] = check.gpu_index
+        while len(self._gpu_of_task) > FINISHED_KEPT:
+            self._gpu_of_task.popitem(last=False)
         started = WireTime.now()
         await self.ctx.send(
             m.TaskAccept(
