@@ -86,6 +86,7 @@ class ResolvedPaths:
     model_cache_dir: Path
     log_file: Path
     pid_file: Path
+    runner_python: Path | None = None
 
 
 class AgentConfig(BaseModel):
@@ -218,6 +219,11 @@ class AgentConfig(BaseModel):
             model_cache_dir=expand(self.cache.dir, effective.model_cache_dir),
             log_file=expand(self.logging.file, effective.log_file),
             pid_file=effective.pid_file,
+            runner_python=(
+                None
+                if self.sandbox.runner_python is None
+                else expand(self.sandbox.runner_python, paths.config_dir)
+            ),
         )
 
 

@@ -207,6 +207,23 @@ class SandboxSection(_Section):
     task_cpu_limit: float = Field(2.0, gt=0, le=1024)  # cores
     task_pids_limit: int = Field(256, ge=16, le=65_536)
     task_timeout_secs: int = Field(7200, ge=10, le=7 * 86_400)  # upper bound for any task
+    #: Runner images a task may name: a repository (any tag), ``repo:tag`` or ``repo@sha256:...``.
+    allowed_runner_images: list[str] = Field(
+        default_factory=lambda: ["orban/runner"], max_length=64
+    )
+    #: The runner environment's Python, for runner tasks without Docker (``make runner-env``).
+    runner_python: UserPath | None = None
+
+    @field_validator("allowed_runner_images")
+    @classmethod
+    def _check_runner_images(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9._/:@-]{0,254}", entry):
+                raise ValueError(
+                    f'"{entry[:80]}" is not an image reference (e.g. "orban/runner" or '
+                    '"orban/runner:0.1.0")'
+                )
+        return value
 
     @field_validator("docker_image")
     @classmethod

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from orban_desktop.agent.metrics import MetricsAggregator
@@ -25,6 +25,7 @@ from orban_desktop.compute import (
     TaskExecutor,
     remove_stale_task_folders,
 )
+from orban_desktop.compute.runner_probe import RunnerSupport
 from orban_desktop.config import AgentConfig, ResolvedPaths
 from orban_desktop.earnings import AsyncEarningsLedger
 from orban_desktop.errors import TaskCancelled
@@ -36,7 +37,7 @@ from orban_desktop.network.handshake import ALL_EXTENSIONS
 from orban_desktop.protocol import messages as m
 from orban_desktop.protocol import types as t
 from orban_desktop.protocol.codec import encode_json
-from orban_desktop.protocol.enums import Extension
+from orban_desktop.protocol.enums import Extension, GPUVendor
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class AgentComponents:
     executor: TaskExecutor
     ledger: AsyncEarningsLedger
     outbox: AsyncResultOutbox
+    runner_support: RunnerSupport
     bus: EventBus = field(default_factory=EventBus)
     metrics: MetricsAggregator = field(default_factory=MetricsAggregator)
     history: GpuHistory = field(default_factory=GpuHistory)
@@ -143,12 +145,19 @@ async def build_components(
         status = detector.device(index).status()
         return GpuSample(status.utilization_pct, status.memory_used_bytes, status.power_w)
 
+    policy = replace(
+        SandboxPolicy.from_section(config.sandbox),
+        runner_python=str(files.runner_python) if files.runner_python else None,
+    )
     executor = TaskExecutor(
         cache=ModelCache(files.model_cache_dir, max_bytes=int(config.cache.max_size_gb * 1024**3)),
         work_root=files.data_dir / WORK_FOLDER,
-        sandbox_policy=SandboxPolicy.from_section(config.sandbox),
+        sandbox_policy=policy,
         gpu_sampler=sample_gpu,
     )
+    has_nvidia = any(not d.simulated and d.vendor is GPUVendor.NVIDIA for d in detector.devices)
+    runner_support = RunnerSupport(policy, has_nvidia_gpu=has_nvidia)
+    runner_support.start()
     return AgentComponents(
         config=config,
         files=files,
@@ -157,6 +166,7 @@ async def build_components(
         executor=executor,
         ledger=ledger,
         outbox=outbox,
+        runner_support=runner_support,
         extensions=extensions,
         metrics=MetricsAggregator(busy_indices=detector.busy_indices),
     )

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from orban_desktop.agent.outbox import AsyncResultOutbox, OutboxItem
 from orban_desktop.agent.tasks import FINISHED_KEPT, TaskRunner
 from orban_desktop.compute import TaskExecutor
+from orban_desktop.compute.runner_probe import RunnerAvailability
 from orban_desktop.earnings import AsyncEarningsLedger, EarningEntry, PayoutEntry, RecordOutcome
 from orban_desktop.errors import AuthenticationFailed, OrbanError, ValidationFailed
 from orban_desktop.events import EarningRecorded, EventBus, Notice, PayoutReceived
@@ -45,6 +46,8 @@ class HandlerContext:
     paused: Callable[[], bool]
     max_concurrent_tasks: int
     latest_statuses: Callable[[], list[GPUStatus]]
+    #: Whether runner tasks can run here, and if not why (``None``: not known yet).
+    runner_availability: Callable[[], RunnerAvailability | None] = lambda: None
 
 
 class MessageHandlers:
@@ -112,6 +115,11 @@ class MessageHandlers:
             prepared = self._executor.prepare(assign)
         except ValidationFailed as exc:
             return await self._reject(task_id, "invalid_task", exc.message)
+        if prepared.spec.runner is not None:
+            support = self.ctx.runner_availability()
+            if support is None or not support.usable:
+                why = support.describe() if support else "The runner is still being checked."
+                return await self._reject(task_id, "unsupported_framework", why)
         requirements = GPURequirements.from_mapping(assign.requirements.model_dump())
         recent = self.ctx.latest_statuses()
         if recent:  # the sampler's snapshot: decided on the loop, no thread hop (fast accept)

@@ -3,7 +3,8 @@
 Upstream's struct has no "unknown": a compute capability the vendor does not have is sent as
 ``""``, a PCIe bandwidth that cannot be read as ``0``. Simulated GPUs are registered as what they
 are (model "Simulated GPU ...", vendor NVIDIA so platforms route demo work to them) and never
-claim real hardware. Imports nothing from Qt.
+claim real hardware. Compute capabilities are compared as numbers ("10.0" is above "5.3").
+Imports nothing from Qt.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from orban_desktop.gpu.requirements import compute_capability_meets
 from orban_desktop.protocol import messages as m
 from orban_desktop.protocol import types as t
 
-SUPPORTED_FRAMEWORKS = ("orban-demo",)
+#: What every agent runs: the canary workloads it ships.
+CANARY_FRAMEWORK = "orban-demo"
+#: Added when the runner works here (a runner image or a runner environment).
+RUNNER_FRAMEWORKS = ("pytorch",)
 
 
 def _country() -> str:
@@ -40,7 +44,10 @@ def build_register(
     reliability_score: float,
     latency_ms: int = 0,
     max_batch_size: int = 1,
+    runner_available: bool = False,
 ) -> m.AgentRegister:
+    """AGENT_REGISTER; ``supported_frameworks`` lists ``pytorch`` only when the runner works."""
+    frameworks = [CANARY_FRAMEWORK, *(RUNNER_FRAMEWORKS if runner_available else ())]
     gpus = [
         t.GPUInfo(
             index=gpu.index,
@@ -62,14 +69,10 @@ def build_register(
             storage_available_gb=info.storage_available_gb,
         ),
         capabilities=t.Capabilities(
-            supported_frameworks=list(SUPPORTED_FRAMEWORKS),
+            supported_frameworks=frameworks,
             max_batch_size=max_batch_size,
-            fp16_support=any(
-                g.compute_capability is None or g.compute_capability >= "5.3" for g in info.gpus
-            ),
-            int8_support=any(
-                g.compute_capability is None or g.compute_capability >= "6.1" for g in info.gpus
-            ),
+            fp16_support=any(_at_least(g, "5.3") for g in info.gpus),
+            int8_support=any(_at_least(g, "6.1") for g in info.gpus),
         ),
         location=t.Location(country=_country(), region="local", latency_to_platform_ms=latency_ms),
         availability=t.Availability(

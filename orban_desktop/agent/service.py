@@ -84,6 +84,7 @@ class AgentService:
                 paused=lambda: bool(self.pause_reasons) or self._stopping.is_set(),
                 max_concurrent_tasks=config.gpu.max_concurrent_tasks,
                 latest_statuses=parts.latest_statuses,
+                runner_availability=lambda: parts.runner_support.latest,
             ),
             runner=self.runner,
             executor=parts.executor,
@@ -205,6 +206,7 @@ class AgentService:
             await client.send(self._state_sync(undelivered))
         self._sessions += 1
         info = await asyncio.to_thread(parts.detector.get_hardware_info, parts.data_dir)
+        runner = await parts.runner_support.get()
         availability = parts.config.availability
         await client.register(
             build_register(
@@ -213,6 +215,7 @@ class AgentService:
                 hours_per_day=round(availability.hours_per_day),
                 reliability_score=availability.reliability_score,
                 latency_ms=latency_ms,
+                runner_available=runner.usable,
             )
         )
         self._set_state(ConnectionState.PAUSED if self.pause_reasons else ConnectionState.SERVING)

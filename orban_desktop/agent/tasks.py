@@ -16,6 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from orban_desktop.agent.metrics import MetricsAggregator
@@ -24,7 +25,7 @@ from orban_desktop.compute import GpuAssignment, PreparedTask, TaskExecutor, Tas
 from orban_desktop.errors import OrbanError, TaskCancelled, TaskExecutionFailed
 from orban_desktop.events import EventBus, TaskFinished, TaskProgressed
 from orban_desktop.gpu.detector import GPUDetector
-from orban_desktop.gpu.device import GPUStatus
+from orban_desktop.gpu.device import GPUDevice, GPUStatus
 from orban_desktop.protocol import messages as m
 from orban_desktop.protocol import types as t
 from orban_desktop.protocol.codec import encode_json
@@ -126,11 +127,7 @@ class TaskRunner:
                 last_sent = now
                 asyncio.get_running_loop().create_task(self._send(self._progress_frame(task)))
 
-        device = self._detector.device(task.gpu_index)
-        # Only a real NVIDIA device can be handed to Docker (device_requests by UUID); a
-        # simulated GPU has nothing to hand over.
-        real = not device.simulated and device.vendor is GPUVendor.NVIDIA
-        gpu = GpuAssignment(index=task.gpu_index, uuid=device.uuid() if real else None)
+        gpu = await asyncio.to_thread(gpu_assignment, self._detector.device(task.gpu_index))
         try:
             outcome = await self._executor.execute(prepared, gpu, on_progress)
             result: m.Message = self._complete_frame(task, outcome)
@@ -211,3 +208,22 @@ class TaskRunner:
             workspace=None,
             started_at=time.time(),
         )
+
+
+def gpu_assignment(device: GPUDevice) -> GpuAssignment:
+    """What the sandbox is told of a task's GPU (blocking: it may read the driver).
+
+    Only a real NVIDIA device is handed over by UUID, a real AMD card by its render node; a
+    simulated GPU has nothing to hand over (its tasks run on the CPU).
+    """
+    if device.simulated:
+        return GpuAssignment(index=device.index, uuid=None, vendor="simulated")
+    vendor = device.vendor
+    if vendor is GPUVendor.NVIDIA:
+        return GpuAssignment(device.index, device.uuid(), "nvidia", device.name())
+    if vendor is GPUVendor.AMD:
+        card = getattr(device, "card_dir", None)
+        nodes = sorted(Path(card, "device", "drm").glob("renderD*")) if card else []
+        render = f"/dev/dri/{nodes[0].name}" if nodes else None
+        return GpuAssignment(device.index, None, "amd", device.name(), render)
+    return GpuAssignment(device.index, None, vendor.value.lower(), device.name())

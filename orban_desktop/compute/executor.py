@@ -14,6 +14,7 @@ the protocol types and the error tree, and nothing from Qt.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import re
@@ -28,19 +29,22 @@ from orban_desktop.compute.http import TransferSettings, create_http_session
 from orban_desktop.compute.metrics import GpuMeter, Sampler
 from orban_desktop.compute.outputs import collect_output
 from orban_desktop.compute.reporting import StageProgress, raise_for_ending
+from orban_desktop.compute.runner_task import ProgressTail, launch_for, read_manifest
 from orban_desktop.compute.sandbox.base import (
     OUTPUT_DIR,
-    OUTPUT_NAME,
     GpuAssignment,
+    Sandbox,
     SandboxJob,
+    SandboxRun,
 )
+from orban_desktop.compute.sandbox.images import check_runner_image
 from orban_desktop.compute.sandbox.select import SandboxPolicy, SandboxSelector
 from orban_desktop.compute.task import PreparedTask, TaskOutcome, TaskStage
 from orban_desktop.compute.upload import upload
 from orban_desktop.compute.urlpolicy import UrlRefused, check_url
 from orban_desktop.compute.workspace import TaskFolder, fetch_artifacts
 from orban_desktop.errors import TaskExecutionFailed, ValidationFailed
-from orban_desktop.jobspec import WORKLOAD_CHECKSUM, WORKLOAD_MATMUL, JobSpecError, parse_job_config
+from orban_desktop.jobspec import WORKLOAD_CHECKSUM, JobSpecError, parse_job_config
 from orban_desktop.protocol.messages import TaskAssign
 from orban_desktop.protocol.types import ExecutionMetrics, TaskResult
 
@@ -48,7 +52,7 @@ log = logging.getLogger(__name__)
 
 #: The shipped workload scripts (package data), by JobSpec workload name.
 WORKLOADS_DIR = Path(__file__).resolve().parent / "workloads"
-WORKLOAD_SCRIPTS = {WORKLOAD_CHECKSUM: "checksum.sh", WORKLOAD_MATMUL: "matmul.sh"}
+WORKLOAD_SCRIPTS = {WORKLOAD_CHECKSUM: "checksum.sh"}
 _MODEL_HASH = re.compile(r"sha256:([0-9a-fA-F]{64})")
 GIB = 1024**3
 
@@ -116,6 +120,8 @@ class TaskExecutor:
             output_url = check_url(payload.output_url, what="output URL")
         except UrlRefused as exc:
             raise ValidationFailed(f"Task {task_id}: {exc}") from exc
+        if spec.runner is not None:
+            check_runner_image(spec.runner.image, self._policy.allowed_runner_images)
         if spec.timeout_sec > self._policy.max_timeout_secs:
             raise ValidationFailed(
                 f"Task {task_id} asks for {spec.timeout_sec} s; this agent allows at most "
@@ -165,7 +171,7 @@ class TaskExecutor:
         started: float,
     ) -> TaskOutcome:
         spec = prepared.spec
-        script = self._workloads / WORKLOAD_SCRIPTS[spec.workload]
+        script = self._workloads / WORKLOAD_SCRIPTS.get(spec.workload, "checksum.sh")
         sandbox = await self._selector.choose(spec)
         session = self._session()
         progress.enter(TaskStage.DOWNLOADING)
@@ -174,6 +180,16 @@ class TaskExecutor:
             session, self._cache, prepared, folder.workspace, progress, self._transfer
         )
         download_s = time.monotonic() - download_started
+        launch = (
+            launch_for(
+                prepared,
+                gpu,
+                runner_python=self._policy.runner_python,
+                threads=max(1, int(self._policy.cpu_limit)),
+            )
+            if spec.runner is not None
+            else None
+        )
         try:
             progress.enter(TaskStage.RUNNING)
             job = SandboxJob(
@@ -183,13 +199,14 @@ class TaskExecutor:
                 workspace=folder.workspace,
                 private_dir=folder.private,
                 timeout_s=prepared.timeout_s,
-                limits=self._policy.limits(spec.max_output_bytes),
+                limits=self._policy.limits(spec.max_output_bytes, runner=launch is not None),
                 gpu=gpu,
                 env={"ORBAN_TASK_ID": prepared.task_id, "ORBAN_WORKLOAD": spec.workload},
                 kill_grace_s=self._policy.kill_grace_s,
+                runner=launch,
             )
             async with GpuMeter(self._sampler, gpu.index, self._sample_interval) as meter:
-                ending = await sandbox.run(job)
+                ending = await self._run_watched(sandbox, job, progress)
         finally:
             await self._cache.release(lease)
         raise_for_ending(ending, job, spec.workload)
@@ -197,10 +214,15 @@ class TaskExecutor:
         collected = await asyncio.to_thread(
             collect_output,
             folder.workspace / OUTPUT_DIR,
-            OUTPUT_NAME,
+            job.output_name,
             folder.private / "result",
             spec.max_output_bytes,
         )
+        report = None
+        if launch is not None and spec.runner is not None:
+            report = await asyncio.to_thread(
+                read_manifest, collected.path, launch, spec.runner.rows
+            )
         uploaded = await upload(
             session,
             prepared.output_url,
@@ -213,12 +235,13 @@ class TaskExecutor:
         progress.enter(TaskStage.COMPLETED)
         usage = meter.usage
         total_s = time.monotonic() - started
+        gpu_seconds = ending.duration_s if report is None else report.infer_s
         return TaskOutcome(
             result=TaskResult(
                 output_url=prepared.output_url,
                 output_hash=f"sha256:{collected.sha256_hex}",
                 execution_time_sec=math.ceil(total_s),
-                gpu_time_sec=math.ceil(ending.duration_s),
+                gpu_time_sec=math.ceil(gpu_seconds),
             ),
             metrics=ExecutionMetrics(
                 avg_gpu_utilization=(usage.avg_utilization_pct or 0.0) / 100.0,
@@ -228,12 +251,28 @@ class TaskExecutor:
             download_s=download_s,
             exec_s=ending.duration_s,
             upload_s=uploaded.seconds,
-            gpu_seconds=ending.duration_s,
+            gpu_seconds=gpu_seconds,
             peak_vram_bytes=usage.peak_memory_bytes,
             energy_kwh=usage.energy_kwh,
             sandbox=ending.sandbox,
             model_was_cached=lease.was_cached,
+            runner=report,
         )
+
+    async def _run_watched(
+        self, sandbox: Sandbox, job: SandboxJob, progress: StageProgress
+    ) -> SandboxRun:
+        """Run ``job``; for a runner task, relay its batches as progress while it runs."""
+        if job.runner is None:
+            return await sandbox.run(job)
+        tail = ProgressTail(job.progress_path, lambda done, total: progress.within(done / total))
+        follower = asyncio.create_task(tail.follow())
+        try:
+            return await sandbox.run(job)
+        finally:
+            follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await follower
 
     def _session(self) -> aiohttp.ClientSession:
         if self._http is not None:

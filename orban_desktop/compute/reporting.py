@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from orban_desktop.compute.sandbox.base import SandboxJob, SandboxRun
 from orban_desktop.compute.task import TaskStage
@@ -105,6 +106,8 @@ def raise_for_ending(ending: SandboxRun, job: SandboxJob, workload: str) -> None
             f"was stopped ({ending.sandbox} sandbox).",
             context=context,
         )
+    if ending.exit_code != 0 and job.runner is not None:
+        _raise_for_runner(ending, workload, context)
     if ending.exit_code != 0:
         how = (
             f"was killed by signal {ending.signal}"
@@ -116,3 +119,24 @@ def raise_for_ending(ending: SandboxRun, job: SandboxJob, workload: str) -> None
             f"{_last_lines(ending.stderr_tail)}",
             context=context,
         )
+
+
+#: The runner's exit codes (docs/runner.md) and what they mean for the owner.
+_RUNNER_EXITS = {
+    2: "the task's input is not valid",
+    3: "the assigned device cannot be used",
+    4: "the model folder is not one the runner can run",
+    5: "the device ran out of memory",
+}
+
+
+def _raise_for_runner(ending: SandboxRun, workload: str, context: dict[str, Any]) -> None:
+    """A runner that exited non-zero: its own last line says why (``orban-runner: ...``)."""
+    lines = [line for line in ending.stderr_tail.splitlines() if line.strip()]
+    said = next((ln for ln in reversed(lines) if ln.startswith("orban-runner:")), None)
+    why = said.removeprefix("orban-runner:").strip() if said else _last_lines(ending.stderr_tail)
+    meaning = _RUNNER_EXITS.get(ending.exit_code or -1, "the runner failed")
+    message = f"The {workload} task failed: {meaning} ({ending.sandbox} sandbox): {why}"
+    if ending.exit_code == 5:
+        raise OutOfMemory(message, context=context)
+    raise TaskExecutionFailed(message, context=context)

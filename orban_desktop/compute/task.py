@@ -16,7 +16,14 @@ from orban_desktop.compute.sandbox.base import GpuAssignment
 from orban_desktop.jobspec import JobSpec
 from orban_desktop.protocol.types import ExecutionMetrics, TaskResult
 
-__all__ = ["GpuAssignment", "GpuSample", "PreparedTask", "TaskOutcome", "TaskStage"]
+__all__ = [
+    "GpuAssignment",
+    "GpuSample",
+    "PreparedTask",
+    "RunnerReport",
+    "TaskOutcome",
+    "TaskStage",
+]
 
 
 class TaskStage(StrEnum):
@@ -67,6 +74,33 @@ class PreparedTask:
 
 
 @dataclass(frozen=True)
+class RunnerReport:
+    """What the runner's manifest says of a finished runner task.
+
+    Attributes:
+        rows: Rows embedded.
+        infer_s: Seconds of compute (the GPU time reported as ``gpu_time_sec``).
+        load_s: Seconds spent loading the model onto the device.
+        rows_per_s: Throughput of the compute.
+        device: Where it ran: ``cpu``, ``cuda:0`` or ``mps``.
+        device_name: The device's name as the framework reports it.
+        peak_device_memory_bytes: Peak device memory the framework allocated (``None`` on CPU).
+    """
+
+    rows: int
+    infer_s: float
+    load_s: float
+    rows_per_s: float
+    device: str
+    device_name: str
+    peak_device_memory_bytes: int | None
+
+    @property
+    def on_cpu(self) -> bool:
+        return self.device == "cpu"
+
+
+@dataclass(frozen=True)
 class TaskOutcome:
     """A finished task.
 
@@ -83,6 +117,7 @@ class TaskOutcome:
         energy_kwh: Energy the GPU drew during the run, if power was reported.
         sandbox: ``"docker"`` or ``"process"``.
         model_was_cached: Whether the model came from the local cache.
+        runner: The runner's report, for a runner task.
     """
 
     result: TaskResult
@@ -95,3 +130,4 @@ class TaskOutcome:
     energy_kwh: float | None
     sandbox: str
     model_was_cached: bool = False
+    runner: RunnerReport | None = None

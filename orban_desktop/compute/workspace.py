@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
-import shutil
-import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -30,28 +27,10 @@ from orban_desktop.compute.reporting import StageProgress
 from orban_desktop.compute.sandbox.base import INPUT_NAME
 from orban_desktop.compute.task import PreparedTask
 from orban_desktop.compute.transfer import download
+from orban_desktop.fsutil import remove_tree
 
 log = logging.getLogger(__name__)
 TASK_FOLDER_PREFIX = "task-"
-
-
-def remove_tree(path: Path) -> None:
-    """Delete ``path`` and everything in it, making read-only folders writable as needed."""
-    try:
-        shutil.rmtree(path)
-        return
-    except FileNotFoundError:
-        return
-    except OSError:
-        pass
-    for root, dirs, _files in os.walk(path):  # top-down: opened before descending
-        for name in dirs:
-            full = os.path.join(root, name)
-            if not os.path.islink(full):
-                os.chmod(full, stat.S_IRWXU)
-    shutil.rmtree(path, ignore_errors=True)
-    if os.path.lexists(path):
-        log.warning("could not remove all of %s; delete it by hand", path)
 
 
 def remove_stale_task_folders(work_root: Path) -> int:
@@ -108,6 +87,8 @@ async def fetch_artifacts(
 ) -> ModelLease:
     """Get the model (through ``cache``) and the input (into ``workspace``) concurrently.
 
+    A runner task's model is an archive: the lease is its unpacked, read-only folder.
+
     Returns:
         The model's lease; the caller releases it.
 
@@ -138,7 +119,16 @@ async def fetch_artifacts(
         )
         return done.sha256_hex
 
-    model = asyncio.create_task(cache.acquire(prepared.model_sha256, spec.model_size_bytes, fill))
+    if spec.runner is not None:  # a model archive: unpacked once into a shared folder
+        acquiring = cache.acquire_folder(
+            prepared.model_sha256,
+            spec.model_size_bytes,
+            fill,
+            max_unpacked_bytes=spec.model_size_bytes,
+        )
+    else:
+        acquiring = cache.acquire(prepared.model_sha256, spec.model_size_bytes, fill)
+    model = asyncio.create_task(acquiring)
     data = asyncio.create_task(
         download(
             session,

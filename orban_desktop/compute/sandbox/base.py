@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from orban_desktop.compute.sandbox.runner_launch import (
+    RUNNER_OUTPUT_NAME,
+    RUNNER_PROGRESS_NAME,
+    RunnerLaunch,
+)
 from orban_desktop.errors import ValidationFailed
 
 #: Names inside a job's workspace: the input file, and the folder the workload writes into.
@@ -34,15 +39,31 @@ _FORBIDDEN_ENV_PREFIXES = ("LD_", "NVIDIA_")
 
 @dataclass(frozen=True)
 class GpuAssignment:
-    """The GPU a task runs on: its index, and its UUID (``None`` or ``SIM-...``: simulated)."""
+    """The GPU a task runs on.
+
+    Attributes:
+        index: The agent's index of the GPU.
+        uuid: Its UUID (``None`` or ``SIM-...``: nothing physical to hand over).
+        vendor: ``nvidia``, ``amd``, ``apple`` or ``simulated``.
+        name: The model name the driver reports (what a runner compares when there is no UUID).
+        render_node: An AMD card's ``/dev/dri/renderD*`` node (ROCm), else ``None``.
+    """
 
     index: int
     uuid: str | None = None
+    vendor: str = "nvidia"
+    name: str | None = None
+    render_node: str | None = None
 
     @property
     def is_real(self) -> bool:
-        """Whether there is a physical device to hand to the sandbox."""
+        """Whether there is a physical NVIDIA device to hand to the sandbox by UUID."""
         return bool(self.uuid) and not str(self.uuid).startswith("SIM-")
+
+    @property
+    def is_amd(self) -> bool:
+        """Whether it is a real AMD card whose render node can be handed over (ROCm)."""
+        return self.vendor == "amd" and self.render_node is not None
 
 
 @dataclass(frozen=True)
@@ -75,8 +96,9 @@ class SandboxJob:
 
     Attributes:
         task_id: For labels and logs.
-        script: The workload script (``sh script model input output``).
-        model: The verified model file (read-only to the workload).
+        script: The canary workload script (``sh script model input output``); unused by a
+            runner task.
+        model: The verified model file, or a runner task's unpacked model folder (read-only).
         workspace: Holds :data:`INPUT_NAME` and the folder :data:`OUTPUT_DIR`; read-write.
         private_dir: A folder only the agent uses (the process sandbox's log files).
         timeout_s: Wall-clock limit of the run.
@@ -84,6 +106,7 @@ class SandboxJob:
         gpu: The GPU to expose; ``None`` or simulated: none.
         env: Extra environment for the workload (no ``LD_*``, no ``NVIDIA_*``).
         kill_grace_s: Seconds between SIGTERM and SIGKILL at the deadline.
+        runner: How to start the runner, for a runner task; ``None``: a canary script.
     """
 
     task_id: str
@@ -96,6 +119,11 @@ class SandboxJob:
     gpu: GpuAssignment | None = None
     env: Mapping[str, str] = field(default_factory=dict)
     kill_grace_s: float = 5.0
+    runner: RunnerLaunch | None = None
+
+    @property
+    def output_name(self) -> str:
+        return OUTPUT_NAME if self.runner is None else RUNNER_OUTPUT_NAME
 
     @property
     def input_path(self) -> Path:
@@ -103,7 +131,12 @@ class SandboxJob:
 
     @property
     def output_path(self) -> Path:
-        return self.workspace / OUTPUT_DIR / OUTPUT_NAME
+        return self.workspace / OUTPUT_DIR / self.output_name
+
+    @property
+    def progress_path(self) -> Path:
+        """Where a runner writes its progress lines (in the workspace)."""
+        return self.workspace / RUNNER_PROGRESS_NAME
 
 
 @dataclass(frozen=True)

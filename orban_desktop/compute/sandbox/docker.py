@@ -1,9 +1,10 @@
 """The Docker sandbox: each workload in a fresh hardened container, killed and removed at the end.
 
 :meth:`DockerSandbox.connect` reaches the engine (raising :class:`DockerUnavailable`, with what
-to do, when it is missing or not running), removes containers an agent that is gone left behind
-(label ``orban.agent=1``, whose ``orban.agent.pid`` no longer runs) and makes sure the image is
-present. :meth:`DockerSandbox.run` creates the container from
+to do, when it is missing or not running) and removes containers an agent that is gone left
+behind (label ``orban.agent=1``, whose ``orban.agent.pid`` no longer runs); the selector makes
+sure a task's image is present through :attr:`DockerSandbox.images` (pulled once, not per task).
+:meth:`DockerSandbox.run` creates the container from
 :func:`~.docker_config.container_config`, starts it, waits for it in a dedicated thread, and at
 the deadline sends SIGTERM, then SIGKILL after the grace period; the container is always
 removed, also when the run is cancelled. Every Docker SDK call runs in a worker thread. Imports
@@ -22,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import docker
-from docker.errors import DockerException, ImageNotFound, NotFound
+from docker.errors import DockerException, NotFound
 
 from orban_desktop.compute.sandbox.base import (
     LOG_TAIL_BYTES,
@@ -37,6 +38,7 @@ from orban_desktop.compute.sandbox.docker_config import (
     AGENT_PID_LABEL,
     container_config,
 )
+from orban_desktop.compute.sandbox.images import RunnerImages
 from orban_desktop.errors import SandboxError
 
 log = logging.getLogger(__name__)
@@ -80,21 +82,6 @@ def remove_leftovers(client: Any) -> int:
     return removed
 
 
-def _ensure_image(client: Any, image: str) -> None:
-    try:
-        client.images.get(image)
-        return
-    except ImageNotFound:
-        log.info("Docker image %s is not here; pulling it", image)
-    try:
-        client.images.pull(image)
-    except _DOCKER_ERRORS as exc:
-        raise DockerUnavailable(
-            f"The task image {image} is not on this computer and could not be pulled ({exc}). "
-            f"Run `docker pull {image}`, or set sandbox.docker_image to an image you have."
-        ) from exc
-
-
 def _tail(data: bytes) -> str:
     return data[-LOG_TAIL_BYTES:].decode("utf-8", "replace")
 
@@ -107,16 +94,16 @@ class DockerSandbox(Sandbox):
     def __init__(self, client: Any, image: str) -> None:
         self.client = client
         self.image = image
+        self.images = RunnerImages(client)
 
     @classmethod
     async def connect(
         cls, image: str, *, client_factory: Callable[[], Any] = docker.from_env
     ) -> DockerSandbox:
-        """Reach the engine, remove leftovers, check the image.
+        """Reach the engine and remove leftovers (images are checked per task: :attr:`images`).
 
         Raises:
             DockerUnavailable: No engine, or it does not answer.
-            SandboxError: The image is missing and cannot be pulled.
         """
 
         def connect_sync() -> Any:
@@ -133,14 +120,12 @@ class DockerSandbox(Sandbox):
         except _DOCKER_ERRORS as exc:
             raise DockerUnavailable(
                 "Docker is not running or not installed: start it (Linux: `sudo systemctl start "
-                "docker`; macOS/Windows: open Docker Desktop), or allow the process sandbox "
-                f"(sandbox.allow_process_fallback = true). Details: {exc}"
+                f"docker`; macOS/Windows: open Docker Desktop). Details: {exc}"
             ) from exc
         try:
             removed = await asyncio.to_thread(remove_leftovers, client)
             if removed:
                 log.info("removed %d leftover task container(s)", removed)
-            await asyncio.to_thread(_ensure_image, client, image)
         except BaseException:
             await asyncio.to_thread(client.close)
             raise

@@ -5,7 +5,9 @@ the arguments of ``client.containers.create``: no network, read-only root, a siz
 ``/tmp`` tmpfs, memory = memory+swap, a CPU share, a pids limit, no capabilities, ``no-new-
 privileges``, the default seccomp profile (nothing turns it off), a non-root user, an init
 process, the workloads folder and the model read-only, the workspace read-write, a capped log,
-file-size/open-file/core ulimits, and one GPU by UUID only when a real one is assigned. The
+file-size/open-file/core ulimits, and one GPU by UUID only when a real one is assigned (an AMD
+card: ``/dev/kfd`` and its render node). A runner task runs ``python -m orban_runner`` in its
+runner image instead, with the model folder read-only at ``/models/<sha256>``. The
 container is labelled with the agent's process id for finding leftovers. No Docker calls.
 Imports the Docker SDK's type helpers and the sandbox base only, and nothing from Qt.
 """
@@ -24,11 +26,19 @@ from orban_desktop.compute.sandbox.base import (
     SandboxJob,
     check_task_env,
 )
+from orban_desktop.compute.sandbox.runner_launch import (
+    IMAGE_RUNNER_BIN,
+    RUNNER_ENV,
+    RUNNER_OUTPUT_NAME,
+    RUNNER_PROGRESS_NAME,
+)
 
 CONTAINER_WORKLOADS = "/opt/orban/workloads"
 CONTAINER_MODEL_DIR = "/model"
 CONTAINER_MODEL = f"{CONTAINER_MODEL_DIR}/model"
 CONTAINER_WORKSPACE = "/workspace"
+#: Where a runner task's unpacked model folder is mounted: ``/models/<sha256>``.
+CONTAINER_MODELS = "/models"
 #: Every container the agent creates carries ``orban.agent=1`` and the agent's process id, so
 #: leftovers of an agent that is gone can be told from containers of one still running.
 AGENT_LABEL = "orban.agent"
@@ -41,7 +51,8 @@ def container_config(job: SandboxJob, image: str, *, user: tuple[int, int]) -> d
 
     Args:
         job: The run; its paths must be absolute host paths.
-        image: The image holding ``/bin/sh`` and the tools the workloads use.
+        image: The image holding ``/bin/sh`` and the tools the workloads use; a runner task
+            runs in its own (allowed) ``job.runner.image`` instead.
         user: uid and gid inside the container (never 0).
 
     Raises:
@@ -104,8 +115,42 @@ def container_config(job: SandboxJob, image: str, *, user: tuple[int, int]) -> d
             Ulimit(name="core", soft=0, hard=0),
         ],
     }
+    if job.runner is not None:
+        _as_runner(config, job)
     if job.gpu is not None and job.gpu.is_real:
         config["device_requests"] = [
             DeviceRequest(device_ids=[str(job.gpu.uuid)], capabilities=[["gpu"]])
         ]
+    elif job.gpu is not None and job.gpu.is_amd:
+        config["devices"] = [
+            "/dev/kfd:/dev/kfd:rwm",
+            f"{job.gpu.render_node}:/dev/dri/renderD128:rwm",
+        ]
     return config
+
+
+def _as_runner(config: dict[str, Any], job: SandboxJob) -> None:
+    """Turn a workload container's config into the runner's: its image, command and mounts."""
+    assert job.runner is not None
+    launch = job.runner
+    model_dir = f"{CONTAINER_MODELS}/{launch.model_sha256}"
+    config["image"] = launch.image
+    config["command"] = [
+        "python",
+        *launch.argv(
+            model_dir=model_dir,
+            input_path=f"{CONTAINER_WORKSPACE}/{INPUT_NAME}",
+            output_path=f"{CONTAINER_WORKSPACE}/{OUTPUT_DIR}/{RUNNER_OUTPUT_NAME}",
+            progress_path=f"{CONTAINER_WORKSPACE}/{RUNNER_PROGRESS_NAME}",
+        ),
+    ]
+    config["environment"] = {
+        **config["environment"],
+        **RUNNER_ENV,
+        "PATH": f"{IMAGE_RUNNER_BIN}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": "/tmp",
+    }
+    config["mounts"] = [
+        Mount(model_dir, str(job.model), type="bind", read_only=True),
+        Mount(CONTAINER_WORKSPACE, str(job.workspace), type="bind", read_only=False),
+    ]

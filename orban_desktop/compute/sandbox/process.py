@@ -1,6 +1,8 @@
 """The process sandbox: the workload as a child process under rlimits, for hosts without Docker.
 
-The child runs ``/bin/sh <script> <model> input out/result`` in its own session and process
+The child runs ``/bin/sh <script> <model> input out/result`` (a canary), or the runner
+environment's ``python -m orban_runner embed ...`` (a runner task, offline, with
+``CUDA_VISIBLE_DEVICES`` naming only its GPU, empty on the CPU), in its own session and process
 group, in the task's workspace (input and output relative to it), with a scrubbed environment
 (``PATH``, ``HOME``, ``TMPDIR``, ``LC_ALL=C`` and the task's variables only), stdin from
 ``/dev/null`` and stdout/stderr written to files in the agent's private folder. Limits set with
@@ -45,6 +47,11 @@ from orban_desktop.compute.sandbox.base import (
     grant_workspace,
     read_tail,
     sandbox_user,
+)
+from orban_desktop.compute.sandbox.runner_launch import (
+    RUNNER_ENV,
+    RUNNER_OUTPUT_NAME,
+    RUNNER_PROGRESS_NAME,
 )
 from orban_desktop.errors import SandboxError
 
@@ -106,6 +113,12 @@ class ProcessSandbox(Sandbox):
         self._path_env = path_env
 
     def _prepare_sync(self, job: SandboxJob) -> _Launch:
+        if job.runner is not None and not job.runner.python:
+            raise SandboxError(
+                "This task needs the runner, and no runner environment is set: set "
+                "sandbox.runner_python to a Python that has orban_runner (make runner-env), "
+                "or start Docker with the runner image."
+            )
         uid, gid = sandbox_user()
         drop = os.geteuid() == 0
         grant_workspace(job, uid, gid)
@@ -133,21 +146,42 @@ class ProcessSandbox(Sandbox):
         }
         if job.gpu is not None and job.gpu.is_real:
             env["CUDA_VISIBLE_DEVICES"] = str(job.gpu.uuid)
+        elif job.runner is not None:
+            env["CUDA_VISIBLE_DEVICES"] = ""  # no GPU of this task: the runner sees none
+        if job.runner is not None:
+            env.update(RUNNER_ENV)
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
         stdout_fd = os.open(job.private_dir / "stdout.log", flags, 0o600)
         stderr_fd = os.open(job.private_dir / "stderr.log", flags, 0o600)
         script, model = str(job.script), str(job.model)
         pass_fds: tuple[int, ...] = ()
         if drop:  # nobody may not reach the agent's folders: hand over open descriptors
-            script_fd = os.open(job.script, os.O_RDONLY | os.O_CLOEXEC)
             model_fd = os.open(job.model, os.O_RDONLY | os.O_CLOEXEC)
-            script, model = f"/dev/fd/{script_fd}", f"/dev/fd/{model_fd}"
-            pass_fds = (script_fd, model_fd)
+            model, pass_fds = f"/dev/fd/{model_fd}", (model_fd,)
+            if job.runner is None:
+                script_fd = os.open(job.script, os.O_RDONLY | os.O_CLOEXEC)
+                script, pass_fds = f"/dev/fd/{script_fd}", (script_fd, model_fd)
         relative_output = str(job.output_path.relative_to(job.workspace))
-        argv = [self._shell, script, model, job.input_path.name, relative_output]
+        if job.runner is None:
+            argv = [self._shell, script, model, job.input_path.name, relative_output]
+        else:
+            argv = self._runner_argv(job, model)
         return _Launch(
             argv, env, rlimits, stdout_fd, stderr_fd, pass_fds, (uid, gid) if drop else None
         )
+
+    @staticmethod
+    def _runner_argv(job: SandboxJob, model: str) -> list[str]:
+        assert job.runner is not None and job.runner.python
+        return [
+            job.runner.python,
+            *job.runner.argv(
+                model_dir=model,
+                input_path=job.input_path.name,
+                output_path=f"{job.output_path.parent.name}/{RUNNER_OUTPUT_NAME}",
+                progress_path=RUNNER_PROGRESS_NAME,
+            ),
+        ]
 
     async def run(self, job: SandboxJob) -> SandboxRun:
         try:
@@ -172,7 +206,8 @@ class ProcessSandbox(Sandbox):
                 **user_args,  # type: ignore[arg-type]
             )
         except (OSError, subprocess.SubprocessError) as exc:
-            raise SandboxError(f"Could not start the workload with {self._shell}: {exc}") from exc
+            program = launch.argv[0]
+            raise SandboxError(f"Could not start the workload with {program}: {exc}") from exc
         finally:
             for fd in (launch.stdout_fd, launch.stderr_fd, *launch.pass_fds):
                 os.close(fd)

@@ -1,13 +1,15 @@
-"""Which sandbox runs a task: the owner's policy, the task's permission, and whether Docker runs.
+"""Which sandbox runs a task: the owner's policy, the task's permission, and what works here.
 
 :class:`SandboxPolicy` mirrors the ``[sandbox]`` section of the config with plain values (the
 compute layer does not import the config). :class:`SandboxSelector` connects to Docker lazily
-and keeps the connection; preference ``"auto"`` uses Docker and, when the engine is missing or
-not running, falls back to the process sandbox if both the policy
-(``allow_process_fallback``) and the task (``JobSpec.allow_process_sandbox``) allow it, logging
-plainly that it does so. ``"docker"`` never falls back; ``"process"`` never uses Docker (and
-still needs the task's permission). Imports the sandboxes, the job spec and the error tree, and
-nothing from Qt.
+and keeps the connection. A **canary** runs in Docker (the canary image) with preference
+``"auto"`` or ``"docker"``; a **runner task** in Docker with its runner image, which must be
+allowed (``allowed_runner_images``) and present (pulled once). ``"auto"`` falls back to the
+process sandbox when Docker or the image is missing, if both the policy
+(``allow_process_fallback``) and the task (``allow_process_sandbox``) allow it and, for a
+runner task, a runner environment (``runner_python``) is set; it says so once per cause, not
+per task. ``"docker"`` never falls back; ``"process"`` never uses Docker (and still needs the
+task's permission). Imports the sandboxes, the job spec and the error tree, nothing from Qt.
 """
 
 from __future__ import annotations
@@ -22,12 +24,20 @@ import docker
 
 from orban_desktop.compute.sandbox.base import ResourceLimits, Sandbox
 from orban_desktop.compute.sandbox.docker import DockerSandbox, DockerUnavailable
+from orban_desktop.compute.sandbox.images import (
+    DEFAULT_ALLOWED_RUNNER_IMAGES,
+    ImageRef,
+    ImageUnavailable,
+    check_runner_image,
+)
 from orban_desktop.compute.sandbox.process import ProcessSandbox
 from orban_desktop.errors import SandboxError
 from orban_desktop.jobspec import JobSpec
 
 log = logging.getLogger(__name__)
 MIB = 1024 * 1024
+#: Open files a runner may hold (PyTorch opens many libraries).
+RUNNER_OPEN_FILES = 4096
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,10 @@ class SandboxPolicy:
         preference: ``"auto"`` (Docker, else the process sandbox if allowed), ``"docker"``
             (Docker only) or ``"process"``.
         allow_process_fallback: Whether ``"auto"`` may use the process sandbox without Docker.
-        docker_image: The image the workloads run in (needs ``sh``, ``awk``, ``sha256sum``...).
+        docker_image: The image the canary workloads run in (``sh``, ``sha256sum``, ``wc``).
+        allowed_runner_images: Runner images a task may name (repository, ``repo:tag`` or
+            ``repo@sha256:...``).
+        runner_python: The runner environment's Python (process sandbox); ``None``: none.
         memory_limit_mb: RAM per task.
         cpu_limit: CPU cores per task.
         pids_limit: Processes and threads per task.
@@ -51,6 +64,8 @@ class SandboxPolicy:
     preference: Literal["auto", "docker", "process"] = "auto"
     allow_process_fallback: bool = True
     docker_image: str = "orban/task-runner:latest"
+    allowed_runner_images: tuple[str, ...] = DEFAULT_ALLOWED_RUNNER_IMAGES
+    runner_python: str | None = None
     memory_limit_mb: int = 8192
     cpu_limit: float = 2.0
     pids_limit: int = 256
@@ -62,17 +77,22 @@ class SandboxPolicy:
     @classmethod
     def from_section(cls, section: Any) -> SandboxPolicy:
         """From a ``config.SandboxSection`` (read by attribute; not imported here)."""
+        runner_python = getattr(section, "runner_python", None)
         return cls(
             preference=section.preference,
             allow_process_fallback=section.allow_process_fallback,
             docker_image=section.docker_image,
+            allowed_runner_images=tuple(
+                getattr(section, "allowed_runner_images", DEFAULT_ALLOWED_RUNNER_IMAGES)
+            ),
+            runner_python=str(runner_python) if runner_python else None,
             memory_limit_mb=section.task_memory_limit_mb,
             cpu_limit=section.task_cpu_limit,
             pids_limit=section.task_pids_limit,
             max_timeout_secs=section.task_timeout_secs,
         )
 
-    def limits(self, max_output_bytes: int) -> ResourceLimits:
+    def limits(self, max_output_bytes: int, *, runner: bool = False) -> ResourceLimits:
         """The resource limits of one run that may write ``max_output_bytes``."""
         return ResourceLimits(
             memory_bytes=self.memory_limit_mb * MIB,
@@ -81,6 +101,7 @@ class SandboxPolicy:
             max_output_bytes=max_output_bytes,
             tmpfs_bytes=self.tmpfs_mb * MIB,
             log_bytes=self.log_limit_bytes,
+            open_files=RUNNER_OPEN_FILES if runner else 256,
         )
 
 
@@ -100,42 +121,71 @@ class SandboxSelector:
         self._docker: DockerSandbox | None = None
         self._process = ProcessSandbox()
         self._lock = asyncio.Lock()
+        self._said: set[str] = set()
 
     async def choose(self, spec: JobSpec) -> Sandbox:
         """The sandbox for a task described by ``spec``.
 
         Raises:
+            ValidationFailed: A runner task names an image the owner does not allow.
             SandboxError: Docker is needed but unusable, or only the process sandbox is
-                possible and the policy or the task does not allow it.
+                possible and the policy, the task or a missing runner environment forbids it.
         """
         policy = self.policy
+        runner = spec.runner
+        image = (
+            check_runner_image(runner.image, policy.allowed_runner_images)
+            if runner is not None
+            else ImageRef.parse(policy.docker_image)
+        )
         if policy.preference == "process":
             if not spec.allow_process_sandbox:
                 raise SandboxError(
                     'This task must run in Docker, but sandbox.preference is "process": set '
                     'it to "auto" or "docker" and make sure Docker is running.'
                 )
+            self._check_runner_env(spec, 'sandbox.preference is "process"')
             return self._process
         try:
-            return await self._docker_sandbox()
-        except DockerUnavailable as exc:
+            sandbox = await self._docker_sandbox()
+            await sandbox.images.ensure(image)
+            return sandbox
+        except (DockerUnavailable, ImageUnavailable) as exc:
             if policy.preference == "docker":
                 raise
-            if not policy.allow_process_fallback:
-                raise DockerUnavailable(
-                    f"{exc.message} The process sandbox is switched off "
-                    "(sandbox.allow_process_fallback = false)."
-                ) from exc
-            if not spec.allow_process_sandbox:
-                raise DockerUnavailable(
-                    f"{exc.message} This task does not allow the process sandbox."
-                ) from exc
-            log.warning(
-                "Docker is not available, so this task runs in the process sandbox, which "
-                "does not isolate the network or the file system (%s)",
-                exc.message,
+            return self._fallback(spec, exc)
+
+    def _fallback(self, spec: JobSpec, cause: SandboxError) -> Sandbox:
+        if not self.policy.allow_process_fallback:
+            raise DockerUnavailable(
+                f"{cause.message} The process sandbox is switched off "
+                "(sandbox.allow_process_fallback = false)."
+            ) from cause
+        if not spec.allow_process_sandbox:
+            raise DockerUnavailable(
+                f"{cause.message} This task does not allow the process sandbox."
+            ) from cause
+        self._check_runner_env(spec, cause.message)
+        what = "runner tasks" if spec.runner is not None else "canary tasks"
+        self._say_once(
+            f"{what}:{cause.message}",
+            f"Docker cannot run {what} here, so they run in the process sandbox, which does "
+            f"not isolate the network or the file system ({cause.message})",
+        )
+        return self._process
+
+    def _check_runner_env(self, spec: JobSpec, why_not_docker: str) -> None:
+        if spec.runner is not None and not self.policy.runner_python:
+            raise SandboxError(
+                "Real tasks need Docker or a runner environment: "
+                f"{why_not_docker}; and no runner environment is set (sandbox.runner_python; "
+                "`make runner-env` makes one)."
             )
-            return self._process
+
+    def _say_once(self, key: str, text: str) -> None:
+        if key not in self._said:
+            self._said.add(key)
+            log.warning("%s", text)
 
     async def _docker_sandbox(self) -> DockerSandbox:
         async with self._lock:

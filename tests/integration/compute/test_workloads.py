@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -64,40 +63,3 @@ def test_checksum_output(tmp_path: Path, model: bytes, data: bytes) -> None:
     expected = "".join(line + "\n" for line in lines).encode()
     for name, (code, output, stderr) in run(tmp_path, "checksum.sh", model, data).items():
         assert (code, output) == (0, expected), (name, stderr)
-
-
-def matrix_text(rows: list[list[int]]) -> bytes:
-    return "".join(" ".join(str(v) for v in row) + "\n" for row in rows).encode()
-
-
-def multiply(a: list[list[int]], b: list[list[int]]) -> list[list[int]]:
-    return [[sum(x * y for x, y in zip(row, col, strict=True)) for col in zip(*b, strict=True)]
-            for row in a]  # fmt: skip
-
-
-@pytest.mark.parametrize(("n", "k", "m"), [(1, 1, 1), (3, 5, 2), (64, 64, 64)])
-def test_matmul_output(tmp_path: Path, n: int, k: int, m: int) -> None:
-    rng = random.Random(n * 1000 + k * 10 + m)
-    a = [[rng.randint(-1000, 1000) for _ in range(k)] for _ in range(n)]
-    b = [[rng.randint(-1000, 1000) for _ in range(m)] for _ in range(k)]
-    expected = matrix_text(multiply(a, b))
-    for name, (code, output, stderr) in run(
-        tmp_path, "matmul.sh", matrix_text(a), matrix_text(b)
-    ).items():
-        assert (code, output) == (0, expected), (name, stderr)
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "text"),
-    [
-        (b"1 2\n3 4\n", b"1 2\n", "A has 2 columns but B has 1 rows"),
-        (b"1 2\n3\n", b"1\n2\n", "row 2 has 1 entries"),
-        (b"1  2\n", b"1\n2\n", "not integers separated by single spaces"),
-        (b"1001\n", b"1\n", "outside +-1000"),
-        (b"", b"1\n", "at least one row"),
-        (b" ".join([b"1"] * 65) + b"\n", b"1\n" * 65, "larger than 64x64"),
-    ],
-)
-def test_matmul_refuses_bad_matrices(tmp_path: Path, a: bytes, b: bytes, text: str) -> None:
-    for name, (code, _output, stderr) in run(tmp_path, "matmul.sh", a, b).items():
-        assert code == 2 and text in stderr, (name, stderr)

@@ -13,8 +13,8 @@ from orban_desktop.compute.sandbox.docker import DockerSandbox, DockerUnavailabl
 from orban_desktop.compute.sandbox.process import ProcessSandbox
 from orban_desktop.compute.sandbox.select import SandboxPolicy, SandboxSelector
 from orban_desktop.config import SandboxSection
-from orban_desktop.errors import SandboxError
-from orban_desktop.jobspec import WORKLOAD_CHECKSUM, JobSpec
+from orban_desktop.errors import SandboxError, ValidationFailed
+from orban_desktop.jobspec import WORKLOAD_CHECKSUM, JobSpec, RunnerJob
 
 SPEC = JobSpec(WORKLOAD_CHECKSUM, 1, 1)
 DOCKER_ONLY_SPEC = JobSpec(WORKLOAD_CHECKSUM, 1, 1, allow_process_sandbox=False)
@@ -28,7 +28,7 @@ def no_engine(tmp_path: Path) -> Any:
 async def test_connecting_without_an_engine_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(DockerUnavailable, match=r"start it .*systemctl start docker") as caught:
         await DockerSandbox.connect("img", client_factory=no_engine(tmp_path))
-    assert "allow_process_fallback" in caught.value.message
+    assert "Details:" in caught.value.message
 
 
 async def test_auto_falls_back_to_the_process_sandbox_and_says_so(
@@ -38,7 +38,44 @@ async def test_auto_falls_back_to_the_process_sandbox_and_says_so(
     with caplog.at_level(logging.WARNING):
         sandbox = await selector.choose(SPEC)
     assert isinstance(sandbox, ProcessSandbox)
-    assert "Docker is not available, so this task runs in the process sandbox" in caplog.text
+    assert "so they run in the process sandbox, which does not isolate" in caplog.text
+    assert "allow the process sandbox" not in caplog.text  # no advice to do what it does
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        await selector.choose(SPEC)
+    assert caplog.text == ""  # said once, not per task
+
+
+RUNNER_SPEC = JobSpec(
+    "text-embedding",
+    1,
+    1,
+    runner=RunnerJob("text-embedding", "orban/runner:0.1.0", "m", "hf-folder-tar", 4, 4, "fp32", 8),
+)
+
+
+async def test_a_runner_task_without_docker_needs_a_runner_environment(tmp_path: Path) -> None:
+    selector = SandboxSelector(SandboxPolicy(), docker_client_factory=no_engine(tmp_path))
+    with pytest.raises(SandboxError, match="Real tasks need Docker or a runner environment"):
+        await selector.choose(RUNNER_SPEC)
+    with_env = SandboxSelector(
+        SandboxPolicy(runner_python="/usr/bin/python3"), docker_client_factory=no_engine(tmp_path)
+    )
+    assert isinstance(await with_env.choose(RUNNER_SPEC), ProcessSandbox)
+
+
+async def test_a_runner_task_naming_another_image_is_refused(tmp_path: Path) -> None:
+    selector = SandboxSelector(
+        SandboxPolicy(runner_python="/usr/bin/python3"), docker_client_factory=no_engine(tmp_path)
+    )
+    spec = JobSpec(
+        "text-embedding",
+        1,
+        1,
+        runner=RunnerJob("text-embedding", "evil/miner:1", "m", "hf-folder-tar", 4, 4, "fp32", 8),
+    )
+    with pytest.raises(ValidationFailed, match="does not allow"):
+        await selector.choose(spec)
 
 
 @pytest.mark.parametrize(
