@@ -65,10 +65,16 @@ class PauseChanged(Event):
 
 @dataclass(frozen=True)
 class TaskProgressed(Event):
+    """A task moved on. ``work`` says what it does ("512 sentences · all-MiniLM-L6-v2"),
+    ``on_cpu`` whether it computes on the CPU, ``rows_per_s`` its runner's throughput."""
+
     task_id: str
     stage: str
     progress: float
     gpu_index: int | None = None
+    work: str | None = None
+    on_cpu: bool = False
+    rows_per_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,20 @@ class LogRecorded(Event):
     logger_name: str
     message: str
     created: float
+
+
+@dataclass(frozen=True)
+class RealWorkChecked(Event):
+    """Whether real (runner) tasks can run here: in Docker, in a runner environment, or not.
+
+    ``where`` is ``"docker"``, ``"environment"`` or ``"none"``; ``detail`` names the image or the
+    environment's Python, or (``"none"``) says what is missing; ``on_gpu`` is ``False`` when the
+    runner environment computes on the CPU.
+    """
+
+    where: str
+    detail: str
+    on_gpu: bool = True
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,7 @@ class AgentService:
         self._sessions += 1
         info = await asyncio.to_thread(parts.detector.get_hardware_info, parts.data_dir)
         runner = await parts.runner_support.get()
+        parts.bus.publish(runner.event())
         availability = parts.config.availability
         await client.register(
             build_register(

@@ -94,6 +94,7 @@ class StatusSnapshot:
         tasks_completed: Tasks finished with a result since start.
         tasks_failed: Tasks failed or handed back since start.
         metrics_url: Where its Prometheus endpoint listens (``None``: off).
+        real_tasks: Whether and where real (runner) tasks run, in words (``None``: not known).
     """
 
     pid: int
@@ -109,6 +110,7 @@ class StatusSnapshot:
     tasks_completed: int = 0
     tasks_failed: int = 0
     metrics_url: str | None = None
+    real_tasks: str | None = None
 
     def age_s(self, now: float | None = None) -> float:
         """Seconds since this snapshot was written."""

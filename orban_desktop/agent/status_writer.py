@@ -85,6 +85,8 @@ def build_snapshot(runtime: AgentRuntime, **fields: Any) -> StatusSnapshot:
         RunningTask(task_id, active.stage, active.progress, active.gpu_index)
         for task_id, active in sorted(service.runner.active.items())
     )
+    support = parts.runner_support.latest
+    fields.setdefault("real_tasks", support.describe() if support else None)
     return StatusSnapshot(
         updated_at=time.time(),
         state=service.state.value,

@@ -22,6 +22,7 @@ from typing import Any
 from orban_desktop.agent.metrics import MetricsAggregator
 from orban_desktop.agent.outbox import AsyncResultOutbox, OutboxItem, RunningTask
 from orban_desktop.compute import GpuAssignment, PreparedTask, TaskExecutor, TaskOutcome
+from orban_desktop.compute.runner_task import device_for
 from orban_desktop.errors import OrbanError, TaskCancelled, TaskExecutionFailed
 from orban_desktop.events import EventBus, TaskFinished, TaskProgressed
 from orban_desktop.gpu.detector import GPUDetector
@@ -117,20 +118,50 @@ class TaskRunner:
         task_id = task.assign.task_id
         began = time.monotonic()
         last_sent = 0.0
+        gpu = await asyncio.to_thread(gpu_assignment, self._detector.device(task.gpu_index))
+        work = work_summary(prepared)
+        on_cpu = prepared.spec.runner is not None and device_for(gpu)[0] == "cpu"
+        rate: list[float | None] = [None]
+
+        def publish() -> None:
+            self._bus.publish(
+                TaskProgressed(
+                    task_id, task.stage, task.progress, task.gpu_index, work, on_cpu, rate[0]
+                )
+            )
 
         def on_progress(stage: str, progress: float) -> None:
             nonlocal last_sent
             task.stage, task.progress = str(stage), max(0.0, min(1.0, progress))
-            self._bus.publish(TaskProgressed(task_id, task.stage, task.progress, task.gpu_index))
+            publish()
             now = time.monotonic()
             if now - last_sent >= self._progress_interval_s or progress >= 1.0:
                 last_sent = now
                 asyncio.get_running_loop().create_task(self._send(self._progress_frame(task)))
 
-        gpu = await asyncio.to_thread(gpu_assignment, self._detector.device(task.gpu_index))
+        def on_rows(done: int, _total: int, seconds: float) -> None:
+            if seconds > 0 and done > 0:
+                rate[0] = done / seconds
+                publish()
+
+        if on_cpu:
+            logger.info(
+                "task %s (%s) runs on the CPU: GPU %d is simulated", task_id, work, gpu.index
+            )
         try:
-            outcome = await self._executor.execute(prepared, gpu, on_progress)
+            outcome = await self._executor.execute(prepared, gpu, on_progress, on_rows)
             result: m.Message = self._complete_frame(task, outcome)
+            if outcome.runner is not None:
+                report = outcome.runner
+                logger.info(
+                    "task %s done: %s on %s (%s), %.1f rows/s, %.2f s of compute",
+                    task_id,
+                    work,
+                    report.device,
+                    report.device_name,
+                    report.rows_per_s,
+                    report.infer_s,
+                )
             self._metrics.task_completed(
                 outcome.gpu_seconds, outcome.energy_kwh, gpu_index=task.gpu_index
             )
@@ -227,3 +258,12 @@ def gpu_assignment(device: GPUDevice) -> GpuAssignment:
         render = f"/dev/dri/{nodes[0].name}" if nodes else None
         return GpuAssignment(device.index, None, "amd", device.name(), render)
     return GpuAssignment(device.index, None, vendor.value.lower(), device.name())
+
+
+def work_summary(prepared: PreparedTask) -> str:
+    """What a task does, in a few words: "512 sentences · all-MiniLM-L6-v2" or "checksum"."""
+    job = prepared.spec.runner
+    if job is None:
+        return f"{prepared.spec.workload.split('/')[-1].split(':')[0]} (canary)"
+    model = job.model_name.rsplit("/", 1)[-1]
+    return f"{job.rows} sentences · {model} · {job.precision}"

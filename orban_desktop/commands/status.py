@@ -73,6 +73,8 @@ def describe(snapshot: StatusSnapshot, *, verbose: bool = False) -> list[str]:
             f"  Earnings:  today {money.today} {money.currency}, pending {money.pending} "
             f"{money.currency}, total {money.total} {money.currency}"
         )
+    if snapshot.real_tasks:
+        lines.append(f"  Real work: {snapshot.real_tasks}")
     if snapshot.metrics_url:
         lines.append(f"  Metrics:   {snapshot.metrics_url}")
     if verbose:

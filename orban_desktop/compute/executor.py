@@ -29,7 +29,12 @@ from orban_desktop.compute.http import TransferSettings, create_http_session
 from orban_desktop.compute.metrics import GpuMeter, Sampler
 from orban_desktop.compute.outputs import collect_output
 from orban_desktop.compute.reporting import StageProgress, raise_for_ending
-from orban_desktop.compute.runner_task import ProgressTail, launch_for, read_manifest
+from orban_desktop.compute.runner_task import (
+    ProgressTail,
+    RowsCallback,
+    launch_for,
+    read_manifest,
+)
 from orban_desktop.compute.sandbox.base import (
     OUTPUT_DIR,
     GpuAssignment,
@@ -142,8 +147,11 @@ class TaskExecutor:
         prepared: PreparedTask,
         gpu: GpuAssignment,
         on_progress: Callable[[TaskStage, float], None],
+        on_rows: RowsCallback | None = None,
     ) -> TaskOutcome:
         """Run a prepared task to its uploaded result.
+
+        ``on_rows(done, total, seconds)`` follows a runner task's batches.
 
         Raises:
             DownloadFailed, UploadFailed, TaskTimeout, OutOfMemory, SandboxError,
@@ -155,7 +163,7 @@ class TaskExecutor:
         progress = StageProgress(on_progress)
         try:
             async with TaskFolder(self._work_root, prepared.task_id) as folder:
-                return await self._execute_in(folder, prepared, gpu, progress, started)
+                return await self._execute_in(folder, prepared, gpu, progress, started, on_rows)
         except OSError as exc:
             raise TaskExecutionFailed(
                 f"A local file operation failed for task {prepared.task_id}: {exc}. "
@@ -169,6 +177,7 @@ class TaskExecutor:
         gpu: GpuAssignment,
         progress: StageProgress,
         started: float,
+        on_rows: RowsCallback | None,
     ) -> TaskOutcome:
         spec = prepared.spec
         script = self._workloads / WORKLOAD_SCRIPTS.get(spec.workload, "checksum.sh")
@@ -206,7 +215,7 @@ class TaskExecutor:
                 runner=launch,
             )
             async with GpuMeter(self._sampler, gpu.index, self._sample_interval) as meter:
-                ending = await self._run_watched(sandbox, job, progress)
+                ending = await self._run_watched(sandbox, job, progress, on_rows)
         finally:
             await self._cache.release(lease)
         raise_for_ending(ending, job, spec.workload)
@@ -259,13 +268,20 @@ class TaskExecutor:
             runner=report,
         )
 
+    @staticmethod
     async def _run_watched(
-        self, sandbox: Sandbox, job: SandboxJob, progress: StageProgress
+        sandbox: Sandbox, job: SandboxJob, progress: StageProgress, on_rows: RowsCallback | None
     ) -> SandboxRun:
         """Run ``job``; for a runner task, relay its batches as progress while it runs."""
         if job.runner is None:
             return await sandbox.run(job)
-        tail = ProgressTail(job.progress_path, lambda done, total: progress.within(done / total))
+
+        def rows(done: int, total: int, seconds: float) -> None:
+            progress.within(done / total)
+            if on_rows is not None:
+                on_rows(done, total, seconds)
+
+        tail = ProgressTail(job.progress_path, rows)
         follower = asyncio.create_task(tail.follow())
         try:
             return await sandbox.run(job)

@@ -6,7 +6,8 @@ runner environment counts when ``runner_python -m orban_runner probe`` answers w
 :data:`PROBE_TIMEOUT_S` and, on a host with a real NVIDIA GPU, sees CUDA (the runner never
 falls back to the CPU, so a CPU-only environment cannot serve that GPU). The answer decides
 whether AGENT_REGISTER lists ``pytorch`` and is shown in words ("Real tasks need Docker or a
-runner environment: ..."). Imports the Docker SDK and the sandbox policy, nothing from Qt.
+runner environment: ..."). Imports the Docker SDK, the sandbox policy and the events, nothing
+from Qt.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import docker
 
 from orban_desktop.compute.sandbox.images import ImageRef
 from orban_desktop.compute.sandbox.select import SandboxPolicy
+from orban_desktop.events import RealWorkChecked
 
 log = logging.getLogger(__name__)
 PROBE_TIMEOUT_S = 120.0
@@ -40,6 +42,14 @@ class RunnerAvailability:
     @property
     def usable(self) -> bool:
         return self.docker_image is not None or self.environment is not None
+
+    def event(self) -> RealWorkChecked:
+        """The same answer as a core event, for the window."""
+        if self.docker_image is not None:
+            return RealWorkChecked("docker", self.docker_image)
+        if self.environment is not None:
+            return RealWorkChecked("environment", self.environment, self.environment_cuda)
+        return RealWorkChecked("none", self.reason or "")
 
     def describe(self) -> str:
         """One line for the window, ``status -v`` and the log."""

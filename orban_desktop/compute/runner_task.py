@@ -66,18 +66,20 @@ def launch_for(
     )
 
 
-class ProgressTail:
-    """Follows the runner's progress file; calls ``on_rows(done, total)`` as batches finish."""
+#: ``on_rows(rows_done, rows, seconds_computing)``, as the runner's batches finish.
+RowsCallback = Callable[[int, int, float], None]
 
-    def __init__(
-        self, path: Path, on_rows: Callable[[int, int], None], interval_s: float = 0.5
-    ) -> None:
+
+class ProgressTail:
+    """Follows the runner's progress file; calls ``on_rows`` as batches finish."""
+
+    def __init__(self, path: Path, on_rows: RowsCallback, interval_s: float = 0.5) -> None:
         self._path = path
         self._on_rows = on_rows
         self._interval = interval_s
         self._offset = 0
 
-    def _read_new(self) -> tuple[int, int] | None:
+    def _read_new(self) -> tuple[int, int, float] | None:
         try:
             with open(self._path, "rb") as handle:
                 handle.seek(self._offset)
@@ -91,8 +93,9 @@ class ProgressTail:
             with contextlib.suppress(ValueError, TypeError, KeyError):
                 record = json.loads(line)
                 done, total = int(record["rows_done"]), int(record["rows"])
-                if 0 <= done <= total and total > 0:
-                    latest = (done, total)
+                elapsed = float(record.get("elapsed_s", 0.0))
+                if 0 <= done <= total and total > 0 and math.isfinite(elapsed):
+                    latest = (done, total, max(0.0, elapsed))
         return latest
 
     async def follow(self) -> None:

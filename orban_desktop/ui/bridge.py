@@ -25,6 +25,7 @@ from orban_desktop.events import (
     Notice,
     PauseChanged,
     PayoutReceived,
+    RealWorkChecked,
     TaskFinished,
     TaskProgressed,
 )
@@ -42,6 +43,7 @@ class EventBridge(QObject):
     payout_received = Signal(object)  # PayoutReceived
     log_recorded = Signal(object)  # LogRecorded
     notice = Signal(object)  # Notice
+    real_work_checked = Signal(object)  # RealWorkChecked
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +58,7 @@ class EventBridge(QObject):
             PayoutReceived: self.payout_received,
             LogRecorded: self.log_recorded,
             Notice: self.notice,
+            RealWorkChecked: self.real_work_checked,
         }
         self._handlers: dict[type[Event], Callable[[Any], None]] = {
             event_type: signal.emit for event_type, signal in self._routes.items()

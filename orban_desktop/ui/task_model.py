@@ -1,7 +1,8 @@
 """Running and recent tasks as the Overview and Tasks pages show them.
 
 :class:`TaskBoard` folds ``TaskProgressed``, ``TaskFinished`` and ``EarningRecorded`` into one row
-per task (stage, progress, GPU, duration, earning, failure code) and keeps the last
+per task (what it does, where it computes, its rows per second, stage, progress, GPU, duration,
+earning, failure code) and keeps the last
 ``max_recent`` finished ones. ``changed`` fires with the task id after each update. Imports
 QtCore and the core's events.
 """
@@ -34,6 +35,9 @@ class TaskRow:
     error_code: str | None = None
     earned_micros: int | None = None
     earning_status: str | None = None
+    work: str | None = None
+    on_cpu: bool = False
+    rows_per_s: float | None = None
 
     @property
     def running(self) -> bool:
@@ -97,6 +101,9 @@ class TaskBoard(QObject):
         row.stage, row.progress = event.stage, max(0.0, min(1.0, event.progress))
         if event.gpu_index is not None:
             row.gpu_index = event.gpu_index
+        row.work, row.on_cpu = event.work or row.work, event.on_cpu
+        if event.rows_per_s is not None:
+            row.rows_per_s = event.rows_per_s
         self.changed.emit(event.task_id)
 
     def on_finished(self, event: TaskFinished) -> None:

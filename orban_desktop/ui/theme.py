@@ -52,6 +52,7 @@ QLabel#muted, QLabel#advice {{ color: {muted}; }}
 QLabel#tileValue {{ font-size: 16pt; font-weight: 600; }}
 QLabel#tileLabel {{ color: {muted}; }}
 QLabel#fieldError {{ color: {bad}; }}
+QLabel#realWorkMissing {{ color: {warn}; }}
 QLabel#simulatedBadge {{ background: {warn}; color: white; border-radius: 4px;
     padding: 1px 6px; font-weight: 600; }}
 QListWidget#nav {{ background: {card}; border: none; border-right: 1px solid {grid};

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from orban_desktop.events import ConnectionState, Notice
+from orban_desktop.events import ConnectionState, Notice, RealWorkChecked
 from orban_desktop.ui.status_model import AgentStatusModel, DisplayState
 
 translate = QCoreApplication.translate
@@ -119,6 +119,25 @@ def earning_status_text(status: str) -> str:
         "Completed": translate("Wording", "Completed"),
         "Failed": translate("Wording", "Failed"),
     }.get(status, status)
+
+
+def real_work_text(event: RealWorkChecked) -> str:
+    """Where real tasks run, or what they need, in one sentence."""
+    if event.where == "docker":
+        return translate("Wording", "Real tasks run in Docker ({image}).").format(
+            image=event.detail
+        )
+    if event.where == "environment":
+        if event.on_gpu:
+            return translate("Wording", "Real tasks run on the GPU in the runner environment.")
+        return translate(
+            "Wording", "Real tasks run on the CPU in the runner environment (no usable GPU)."
+        )
+    return translate(
+        "Wording",
+        "Real tasks need Docker or a runner environment: {reason} Until then only small "
+        "canary tasks run here.",
+    ).format(reason=event.detail)
 
 
 def notice_text(notice: Notice) -> tuple[str, str]:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orban_desktop.events import GpuSampled
+from orban_desktop.events import GpuSampled, RealWorkChecked
 from orban_desktop.ui.dashboard import Dashboard
 from orban_desktop.ui.formatting import money_text
 from orban_desktop.ui.icons import state_icon
@@ -29,7 +29,7 @@ from orban_desktop.ui.widgets.gpu_card import GpuCard
 from orban_desktop.ui.widgets.labels import card_frame, label
 from orban_desktop.ui.widgets.stat_tile import StatTile
 from orban_desktop.ui.widgets.task_list import RunningTaskList
-from orban_desktop.ui.wording import advice, headline
+from orban_desktop.ui.wording import advice, headline, real_work_text
 
 translate = QCoreApplication.translate
 
@@ -69,6 +69,11 @@ class OverviewView(QScrollArea):
             lambda: self.tasks.set_capacity(self.session.config.gpu.max_concurrent_tasks)
         )
         tasks_layout.addWidget(self.tasks)
+        self.real_work = label("", "muted")
+        self.real_work.setWordWrap(True)
+        self.real_work.hide()
+        tasks_layout.addWidget(self.real_work)
+        dashboard.bridge.real_work_checked.connect(self._real_work)
         layout.addWidget(tasks_card)
         self.gpu_grid = QGridLayout()
         self.gpu_grid.setSpacing(12)
@@ -187,3 +192,9 @@ class OverviewView(QScrollArea):
             return
         for index, card in self.cards.items():
             card.show_activity(enabled=detector.is_enabled(index), task_id=busy.get(index))
+
+    def _real_work(self, event: RealWorkChecked) -> None:
+        self.real_work.setText(real_work_text(event))
+        self.real_work.setObjectName("muted" if event.where != "none" else "realWorkMissing")
+        self.real_work.style().polish(self.real_work)
+        self.real_work.show()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from orban_desktop.ui.formatting import duration_text, money_text
 from orban_desktop.ui.task_model import TaskBoard, TaskRow
 from orban_desktop.ui.widgets.labels import label
+from orban_desktop.ui.widgets.task_list import rate_text, where_text
 from orban_desktop.ui.wording import earning_status_text, failure_text, stage_text
 
 translate = QCoreApplication.translate
@@ -44,7 +45,7 @@ class TasksView(QWidget):
         self.table.setHorizontalHeaderLabels(
             [
                 translate("TasksView", "Task"),
-                translate("TasksView", "GPU"),
+                translate("TasksView", "Runs on"),
                 translate("TasksView", "Stage"),
                 translate("TasksView", "Progress"),
                 translate("TasksView", "Duration"),
@@ -102,10 +103,11 @@ class TasksView(QWidget):
             result = translate("TasksView", "Failed: {reason}").format(
                 reason=failure_text(row.error_code)
             )
+        rate = rate_text(row)
         cells = (
-            row.task_id,
-            "–" if row.gpu_index is None else str(row.gpu_index),
-            stage_text(row.stage),
+            f"{row.work} · {row.task_id}" if row.work else row.task_id,
+            "–" if row.gpu_index is None else where_text(row),
+            f"{stage_text(row.stage)} · {rate}" if rate else stage_text(row.stage),
             None,
             duration_text(row.elapsed_s(now)),
             earned,

@@ -18,14 +18,29 @@ from orban_desktop.ui.wording import stage_text
 translate = QCoreApplication.translate
 
 
-def task_summary(row: TaskRow, now: float) -> str:
+def where_text(row: TaskRow) -> str:
+    """Where a task computes: "GPU 0", or plainly the CPU when its GPU is simulated."""
     gpu = "?" if row.gpu_index is None else str(row.gpu_index)
-    return translate("RunningTaskList", "{task} · GPU {gpu} · {stage} · {elapsed}").format(
-        task=row.task_id[:18],
-        gpu=gpu,
-        stage=stage_text(row.stage),
-        elapsed=duration_text(row.elapsed_s(now)),
-    )
+    if row.on_cpu:
+        return translate("RunningTaskList", "CPU (GPU {gpu} is simulated)").format(gpu=gpu)
+    return translate("RunningTaskList", "GPU {gpu}").format(gpu=gpu)
+
+
+def rate_text(row: TaskRow) -> str:
+    if row.rows_per_s is None:
+        return ""
+    return translate("RunningTaskList", "{rate}/s").format(rate=f"{row.rows_per_s:,.0f}")
+
+
+def task_summary(row: TaskRow, now: float) -> str:
+    parts = [
+        row.work or row.task_id[:18],
+        where_text(row),
+        rate_text(row),
+        stage_text(row.stage),
+        duration_text(row.elapsed_s(now)),
+    ]
+    return " · ".join(part for part in parts if part)
 
 
 class _TaskLine(QWidget):

@@ -146,12 +146,11 @@ def test_a_result_without_a_manifest_is_refused(tmp_path: Path) -> None:
 
 
 async def test_progress_lines_become_rows_done(tmp_path: Path) -> None:
-    seen: list[tuple[int, int]] = []
     path = tmp_path / "progress.jsonl"
-    tail = ProgressTail(path, lambda done, total: seen.append((done, total)))
+    tail = ProgressTail(path, lambda done, total, seconds: None)
     assert tail._read_new() is None  # no file yet
-    path.write_text('{"rows_done": 0, "rows": 8}\n{"rows_done": 4, "rows": 8}\n{"rows_d')
-    assert tail._read_new() == (4, 8)
+    path.write_text('{"rows_done": 0, "rows": 8}\n{"rows_done": 4, "rows": 8, "elapsed_s": 2}\n{"r')
+    assert tail._read_new() == (4, 8, 2.0)
     with open(path, "a") as handle:
-        handle.write('one": 8, "rows": 8}\ngarbage\n')
-    assert tail._read_new() == (8, 8)
+        handle.write('ows_done": 8, "rows": 8, "elapsed_s": 3.5}\ngarbage\n')
+    assert tail._read_new() == (8, 8, 3.5)
