@@ -1,19 +1,24 @@
-"""Durable file writes shared by the config file and the identity key.
+"""Durable file writes and tree removal shared by the config, the key, the tasks and the cache.
 
 :func:`atomic_write_bytes` replaces a file so that a reader (or a crash) sees either the old
 content or the new one, never a mix; :func:`fsync_dir` makes a rename or a new name in a folder
 durable. Both raise plain ``OSError`` so each caller converts it to its own error with its own
-actionable message. This module uses the standard library only; it must not import Qt or any
-other part of the project.
+actionable message. :func:`remove_tree` deletes a folder even when parts of it are read-only (a
+task's leftovers, an unpacked model). This module uses the standard library only; it must not
+import Qt or any other part of the project.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import shutil
+import stat
 import tempfile
 from pathlib import Path
 
+log = logging.getLogger(__name__)
 _POSIX = os.name == "posix"
 
 
@@ -64,3 +69,32 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
             os.unlink(temp_name)
         raise
     fsync_dir(path.parent)
+
+
+def remove_tree(path: Path) -> None:
+    """Delete ``path`` and everything in it, making read-only folders writable as needed.
+
+    A symbolic link (or a plain file) at ``path`` itself is unlinked, never followed. What
+    cannot be removed is logged, not raised.
+    """
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        return
+    try:
+        shutil.rmtree(path)
+        return
+    except FileNotFoundError:
+        return
+    except OSError:
+        pass
+    with contextlib.suppress(OSError):
+        os.chmod(path, stat.S_IRWXU)  # the top folder itself may be read-only too
+    for root, dirs, _files in os.walk(path):  # top-down: opened before descending
+        for name in dirs:
+            full = os.path.join(root, name)
+            if not os.path.islink(full):
+                os.chmod(full, stat.S_IRWXU)
+    shutil.rmtree(path, ignore_errors=True)
+    if os.path.lexists(path):
+        log.warning("could not remove all of %s; delete it by hand", path)

@@ -1,41 +1,52 @@
-"""The local model cache: verified model files by SHA-256, least recently used evicted first.
+"""The local model cache: verified model files and unpacked model folders by SHA-256, LRU evicted.
 
-A model is stored as ``<root>/sha256/<hex>`` (``root`` is ``AppPaths.model_cache_dir`` in the
-platformdirs cache folder) and only after its download finished with the right hash and size:
-a download writes ``<root>/partial/<hex>.<random>.part`` and is renamed into place after it was
-verified and fsynced, so a partial file is never taken for a verified one (and leftover partials
-are deleted when the cache opens). Two tasks asking for the same model share one download.
-Every use touches the file's mtime, and files not in use are evicted oldest first whenever the
-total would exceed ``max_bytes``. Blocking file work runs in worker threads. Imports only the
-error tree from the project, and nothing from Qt.
+A model file or archive is stored as ``<root>/sha256/<hex>`` (``root`` is
+``AppPaths.model_cache_dir`` in the platformdirs cache folder) and only after its download
+finished with the right hash and size: a download writes ``<root>/partial/<hex>.<random>.part``
+and is renamed into place after it was verified and fsynced, so a partial file is never taken
+for a verified one. :meth:`ModelCache.acquire` hands out the file itself (the canary's model);
+:meth:`ModelCache.acquire_folder` an archive's read-only folder ``<root>/unpacked/<hex>/``,
+unpacked once per hash, safely (:mod:`.archive`), and shared by every task that uses it. Two
+tasks asking for the same model share one download and one unpack. A lease pins the model:
+every use marks it most recently used, and models not in use (archive and folder together,
+both sizes counted) are evicted oldest first whenever the total would exceed ``max_bytes``.
+Blocking file work (:mod:`.cache_files`) runs in worker threads. Imports compute modules and
+the error tree only, and nothing from Qt.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
-import re
-import secrets
 from collections import Counter
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
+from orban_desktop.compute.archive import list_model_archive
+from orban_desktop.compute.cache_files import HEX_SHA256, CacheFiles
 from orban_desktop.errors import DownloadFailed
-from orban_desktop.fsutil import fsync_dir
 
 log = logging.getLogger(__name__)
 
 #: ``fill(partial_path) -> hex sha256 of the bytes it wrote`` (it must verify them itself).
 Fill = Callable[[Path], Awaitable[str]]
-_HEX = re.compile(r"[0-9a-f]{64}")
+_FILE, _FOLDER = "file", "folder"
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
 class ModelLease:
-    """A model file held for one task; it is not evicted until :meth:`ModelCache.release`."""
+    """A model file or folder held for one task; not evicted until :meth:`ModelCache.release`.
+
+    Attributes:
+        sha256_hex: The model file's or archive's hash.
+        path: The file (:meth:`~ModelCache.acquire`) or the read-only folder
+            (:meth:`~ModelCache.acquire_folder`).
+        was_cached: Nothing was downloaded (the folder may have been unpacked again).
+    """
 
     sha256_hex: str
     path: Path
@@ -44,18 +55,12 @@ class ModelLease:
 
 @dataclass
 class _Inflight:
-    task: asyncio.Task[Path]
+    task: asyncio.Task[bool]  # its result: whether nothing was downloaded
     waiters: int = 0
 
 
-@dataclass
-class _State:
-    pins: Counter[str] = field(default_factory=Counter)
-    inflight: dict[str, _Inflight] = field(default_factory=dict)
-
-
 class ModelCache:
-    """Content-addressed, size-capped store of verified model files.
+    """Content-addressed, size-capped store of verified model files and unpacked folders.
 
     Args:
         root: The cache folder (created on first use, mode 0700).
@@ -66,14 +71,19 @@ class ModelCache:
     def __init__(self, root: Path, max_bytes: int) -> None:
         self.root = root
         self.max_bytes = max_bytes
-        self._blobs = root / "sha256"
-        self._partials = root / "partial"
+        self._files = CacheFiles(root)
         self._lock = asyncio.Lock()
-        self._state = _State()
+        self._pins: Counter[str] = Counter()
+        self._inflight: dict[tuple[str, str], _Inflight] = {}
         self._opened = False
 
     def path_for(self, sha256_hex: str) -> Path:
-        return self._blobs / sha256_hex
+        """Where the verified file or archive ``sha256_hex`` lives."""
+        return self._files.archive_path(sha256_hex)
+
+    def folder_for(self, sha256_hex: str) -> Path:
+        """Where archive ``sha256_hex`` is unpacked."""
+        return self._files.folder_path(sha256_hex)
 
     async def acquire(self, sha256_hex: str, size_bytes: int, fill: Fill) -> ModelLease:
         """The verified model file, downloading it with ``fill`` if it is not cached.
@@ -82,47 +92,89 @@ class ModelCache:
             ValueError: ``sha256_hex`` is not 64 lowercase hex digits.
             DownloadFailed: From ``fill``, or ``fill`` wrote the wrong bytes.
         """
-        if not _HEX.fullmatch(sha256_hex):
-            raise ValueError(f"not a lowercase hex SHA-256: {sha256_hex[:80]!r}")
+        _check_hex(sha256_hex)
+        return await self._acquire(
+            sha256_hex,
+            _FILE,
+            lambda: self._files.lookup_archive(sha256_hex, size_bytes),
+            lambda: self._download(sha256_hex, size_bytes, fill),
+        )
+
+    async def acquire_folder(
+        self, sha256_hex: str, size_bytes: int, fill: Fill, *, max_unpacked_bytes: int
+    ) -> ModelLease:
+        """The read-only folder unpacked from archive ``sha256_hex`` (downloaded with ``fill``).
+
+        Args:
+            sha256_hex: The archive's hash (``model_hash`` without ``sha256:``).
+            size_bytes: The archive's exact size.
+            fill: Downloads the archive into the path it is given (see :data:`Fill`).
+            max_unpacked_bytes: The most bytes the unpacked files may hold together.
+
+        Raises:
+            ValueError: ``sha256_hex`` is not 64 lowercase hex digits.
+            DownloadFailed: From ``fill``, or ``fill`` wrote the wrong bytes.
+            ValidationFailed: The archive is refused (see :mod:`.archive`); no folder is made.
+            TaskExecutionFailed: The folder could not be written (disk full, permissions).
+        """
+        _check_hex(sha256_hex)
+        return await self._acquire(
+            sha256_hex,
+            _FOLDER,
+            lambda: self._files.lookup_folder(sha256_hex, size_bytes, max_unpacked_bytes),
+            lambda: self._unpack(sha256_hex, size_bytes, fill, max_unpacked_bytes),
+        )
+
+    async def _acquire(
+        self,
+        sha256_hex: str,
+        kind: str,
+        lookup: Callable[[], bool],
+        start: Callable[[], Coroutine[Any, Any, bool]],
+    ) -> ModelLease:
+        key = (sha256_hex, kind)
+        path = self.path_for(sha256_hex) if kind == _FILE else self.folder_for(sha256_hex)
         async with self._lock:
             if not self._opened:
-                await asyncio.to_thread(self._open_sync)
+                await asyncio.to_thread(self._files.open)
                 self._opened = True
-            if await asyncio.to_thread(self._lookup_sync, sha256_hex, size_bytes):
-                self._state.pins[sha256_hex] += 1
-                return ModelLease(sha256_hex, self.path_for(sha256_hex), was_cached=True)
-            entry = self._state.inflight.get(sha256_hex)
+            entry = self._inflight.get(key)
             if entry is None:
-                task = asyncio.create_task(self._fetch(sha256_hex, size_bytes, fill))
+                if await asyncio.to_thread(lookup):
+                    self._pins[sha256_hex] += 1
+                    return ModelLease(sha256_hex, path, was_cached=True)
+                task = asyncio.create_task(start())
                 task.add_done_callback(lambda done: done.cancelled() or done.exception())
-                entry = self._state.inflight[sha256_hex] = _Inflight(task)
+                entry = self._inflight[key] = _Inflight(task)
             entry.waiters += 1
         try:
-            path = await asyncio.shield(entry.task)
+            was_cached = await asyncio.shield(entry.task)
         except BaseException:
-            self._leave(sha256_hex, entry)
+            self._leave(key, entry)
             if entry.waiters == 0 and not entry.task.done():
-                entry.task.cancel()  # nobody wants this download any more
+                entry.task.cancel()  # nobody wants this download or unpack any more
             raise
-        self._state.pins[sha256_hex] += 1  # pinned before the in-flight mark goes: no gap
-        self._leave(sha256_hex, entry)
-        return ModelLease(sha256_hex, path, was_cached=False)
+        self._pins[sha256_hex] += 1  # pinned before the in-flight mark goes: no gap
+        self._leave(key, entry)
+        return ModelLease(sha256_hex, path, was_cached)
 
-    def _leave(self, sha256_hex: str, entry: _Inflight) -> None:
+    def _leave(self, key: tuple[str, str], entry: _Inflight) -> None:
         entry.waiters -= 1
-        if entry.waiters == 0 and self._state.inflight.get(sha256_hex) is entry:
-            del self._state.inflight[sha256_hex]
+        if entry.waiters == 0 and self._inflight.get(key) is entry:
+            del self._inflight[key]
+
+    def _unpin(self, sha256_hex: str) -> None:
+        self._pins[sha256_hex] -= 1
+        if self._pins[sha256_hex] <= 0:
+            del self._pins[sha256_hex]
 
     async def release(self, lease: ModelLease) -> None:
-        """Stop holding ``lease``'s file, then evict down to the size cap."""
-        pins = self._state.pins
-        pins[lease.sha256_hex] -= 1
-        if pins[lease.sha256_hex] <= 0:
-            del pins[lease.sha256_hex]
+        """Stop holding ``lease``'s file or folder, then evict down to the size cap."""
+        self._unpin(lease.sha256_hex)
         await self.evict(0)
 
     async def evict(self, incoming_bytes: int = 0) -> int:
-        """Delete unused files, oldest use first, until ``incoming_bytes`` more fit the cap.
+        """Delete unused models, oldest use first, until ``incoming_bytes`` more fit the cap.
 
         Returns:
             The bytes freed.
@@ -131,18 +183,19 @@ class ModelCache:
             return await self._evict_locked(incoming_bytes)
 
     async def _evict_locked(self, incoming_bytes: int) -> int:
-        keep = set(self._state.pins) | set(self._state.inflight)
+        keep = set(self._pins) | {sha256_hex for sha256_hex, _kind in self._inflight}
         budget = self.max_bytes - incoming_bytes
-        return await asyncio.to_thread(self._evict_sync, budget, keep)
+        return await asyncio.to_thread(self._files.evict, budget, keep)
 
     async def usage_bytes(self) -> int:
-        """Total size of the verified files now in the cache."""
-        return sum(size for _name, size, _mtime in await asyncio.to_thread(self._entries_sync))
+        """Total size of the verified files and unpacked folders now in the cache."""
+        entries = await asyncio.to_thread(self._files.entries)
+        return sum(entry.size_bytes for entry in entries)
 
-    async def _fetch(self, sha256_hex: str, size_bytes: int, fill: Fill) -> Path:
+    async def _download(self, sha256_hex: str, size_bytes: int, fill: Fill) -> bool:
         async with self._lock:
             await self._evict_locked(size_bytes)
-        partial = self._partials / f"{sha256_hex}.{secrets.token_hex(4)}.part"
+        partial = self._files.partial_path(sha256_hex, ".part")
         try:
             digest = await fill(partial)
             if digest != sha256_hex:
@@ -150,77 +203,52 @@ class ModelCache:
                     f"the model download produced sha256:{digest}, expected sha256:{sha256_hex}",
                     context={"expected": sha256_hex, "actual": digest},
                 )
-            final = self.path_for(sha256_hex)
-            await asyncio.to_thread(self._commit_sync, partial, final, size_bytes)
+            await asyncio.to_thread(self._files.commit_archive, partial, sha256_hex, size_bytes)
             log.info("model sha256:%s cached (%d bytes)", sha256_hex, size_bytes)
-            return final
+            return False
         finally:
-            await asyncio.to_thread(_unlink_quietly, partial)
+            await asyncio.to_thread(partial.unlink, missing_ok=True)
 
-    # ---- blocking helpers, run in worker threads ----
-    def _open_sync(self) -> None:
-        for folder in (self.root, self._blobs, self._partials):
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for stale in self._partials.iterdir():
-            _unlink_quietly(stale)
-
-    def _lookup_sync(self, sha256_hex: str, size_bytes: int) -> bool:
-        path = self.path_for(sha256_hex)
+    async def _unpack(
+        self, sha256_hex: str, size_bytes: int, fill: Fill, max_unpacked_bytes: int
+    ) -> bool:
+        archive = await self.acquire(sha256_hex, size_bytes, fill)  # shares a download
         try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            return False
-        if size != size_bytes:
-            log.warning(
-                "cached model %s has %d bytes, expected %d; fetching it again",
-                sha256_hex,
-                size,
-                size_bytes,
+            listing = await asyncio.to_thread(
+                list_model_archive, archive.path, max_bytes=max_unpacked_bytes
             )
-            _unlink_quietly(path)
-            return False
-        os.utime(path)  # most recently used now
-        return True
-
-    def _commit_sync(self, partial: Path, final: Path, size_bytes: int) -> None:
-        with open(partial, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size != size_bytes:
-                raise DownloadFailed(f"the model download has the wrong size (not {size_bytes})")
-            os.fsync(handle.fileno())
-        os.chmod(partial, 0o444)  # readable by a sandbox's unprivileged user, never written
-        os.replace(partial, final)
-        fsync_dir(final.parent)
-
-    def _entries_sync(self) -> list[tuple[str, int, float]]:
-        if not self._blobs.is_dir():
-            return []
-        entries = []
-        with os.scandir(self._blobs) as scan:
-            for entry in scan:
-                if _HEX.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-                    stat = entry.stat(follow_symlinks=False)
-                    entries.append((entry.name, stat.st_size, stat.st_mtime))
-        return entries
-
-    def _evict_sync(self, budget: int, keep: set[str]) -> int:
-        entries = sorted(self._entries_sync(), key=lambda item: item[2])
-        total = sum(size for _name, size, _mtime in entries)
-        freed = 0
-        for name, size, _mtime in entries:
-            if total - freed <= budget:
-                break
-            if name in keep:
-                continue
-            _unlink_quietly(self._blobs / name)
-            freed += size
-            log.info("evicted model sha256:%s (%d bytes) from the cache", name, size)
-        if total - freed > budget:
-            log.warning(
-                "model cache holds %d bytes in use, over its %d byte budget", total - freed, budget
+            async with self._lock:
+                await self._evict_locked(listing.total_bytes)  # room for the folder
+            model = await _to_thread_to_the_end(
+                self._files.ensure_folder, sha256_hex, size_bytes, max_unpacked_bytes
             )
-        return freed
+            if model is not None:
+                log.info(
+                    "model sha256:%s unpacked (%d files, %d bytes)",
+                    sha256_hex,
+                    model.files,
+                    model.total_bytes,
+                )
+            return archive.was_cached
+        finally:
+            self._unpin(sha256_hex)  # the in-flight folder entry protects it until waiters pin
 
 
-def _unlink_quietly(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
+async def _to_thread_to_the_end(func: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    """``asyncio.to_thread``, but a cancelled caller waits for the thread to finish first.
+
+    The file work never outlives the pins that protect it.
+    """
+    job = asyncio.ensure_future(asyncio.to_thread(func, *args, **kwargs))
+    try:
+        return await asyncio.shield(job)
+    except asyncio.CancelledError:
+        await asyncio.wait([job])
+        if not job.cancelled():
+            job.exception()  # retrieved: the cancellation is what the caller sees
+        raise
+
+
+def _check_hex(sha256_hex: str) -> None:
+    if not HEX_SHA256.fullmatch(sha256_hex):
+        raise ValueError(f"not a lowercase hex SHA-256: {sha256_hex[:80]!r}")
