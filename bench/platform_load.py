@@ -266,6 +266,7 @@ async def _status(http: aiohttp.ClientSession, http_url: str) -> dict[str, Any]:
 
 async def run_once(n: int, args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     settings = PlatformSettings(
+        workloads=("checksum",),  # canaries: fast; real work has its own tests
         data_dir=data_dir,
         ws_port=0,
         http_port=0,

@@ -14,6 +14,7 @@ the project, and nothing from Qt.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -204,7 +205,8 @@ class AgentConfig(BaseModel):
         """The effective files and folders, given the platform folders ``paths``.
 
         ``~`` expands to the home folder; a relative path is taken relative to
-        ``paths.config_dir``. An unset key file lives in the (effective) data folder.
+        ``paths.config_dir``. An unset key file lives in the (effective) data folder; an unset
+        ``sandbox.runner_python`` is taken from ``$ORBAN_RUNNER_PYTHON`` when that is set.
         """
 
         def expand(value: Path | None, default: Path) -> Path:
@@ -220,11 +222,20 @@ class AgentConfig(BaseModel):
             log_file=expand(self.logging.file, effective.log_file),
             pid_file=effective.pid_file,
             runner_python=(
-                None
-                if self.sandbox.runner_python is None
-                else expand(self.sandbox.runner_python, paths.config_dir)
+                expand(self.sandbox.runner_python, paths.config_dir)
+                if self.sandbox.runner_python is not None
+                else _runner_python_from_environment()
             ),
         )
+
+
+#: Names the runner environment's Python when the settings do not (``make run`` sets it).
+RUNNER_PYTHON_ENV = "ORBAN_RUNNER_PYTHON"
+
+
+def _runner_python_from_environment() -> Path | None:
+    value = os.environ.get(RUNNER_PYTHON_ENV, "").strip()
+    return Path(value).expanduser() if value else None
 
 
 _FILE_HEADER = (

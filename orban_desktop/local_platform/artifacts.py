@@ -5,8 +5,9 @@ requests (206) so an interrupted download resumes. ``PUT /uploads/<task_id>/<tok
 agent's result: the token is the one in its TASK_ASSIGN ``output_url``; the body is streamed to
 disk while hashed, refused (413) past the job's ``max_output_bytes``, and refused (400) when an
 ``X-Orban-SHA256`` header does not match it; a stored upload is what TASK_COMPLETE's
-``output_hash`` is checked against. ``GET /status`` is the read-only status document. Meant for
-loopback; file writes run in a worker thread. Imports aiohttp and the core; nothing from Qt.
+``output_hash`` is checked against, and a real-work result is checked (sampled rows, canaries)
+in a worker thread before the 201 goes out. ``GET /status`` is the read-only status document.
+Meant for loopback; file writes run in a worker thread. Imports aiohttp and the core; no Qt.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import IO
 from aiohttp import web
 
 from orban_desktop.local_platform.hub import PlatformCore
+from orban_desktop.local_platform.result_check import run_check
 from orban_desktop.local_platform.status import platform_status
 
 #: Header of an upload naming the sha256 of its body (hex, ``sha256:`` prefix allowed).
@@ -106,5 +108,9 @@ class HttpFace:
             await asyncio.to_thread(_discard, part, handle)
             return _refuse(400, f"the body's sha256 is {actual}, not the declared {declared}")
         await asyncio.to_thread(_keep, part, handle, target.path)
-        self._core.results.upload_received(task_id, token, actual, size)
+        verdict = None
+        check = self._core.results.check_for(task_id, self._core.embedding)
+        if check is not None:  # real work: checked now, off the loop, before TASK_COMPLETE
+            verdict = await asyncio.to_thread(run_check, check, target.path)
+        self._core.results.upload_received(task_id, token, actual, size, verdict)
         return web.json_response({"sha256": f"sha256:{actual}", "size": size}, status=201)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from orban_desktop.jobspec import FRAMEWORK_PYTORCH
 from orban_desktop.local_platform.pricing import AgentTerms
 from orban_desktop.local_platform.records import TaskRecord
 from orban_desktop.protocol.enums import AgentStatus
@@ -47,12 +48,29 @@ class AgentSlot:
     last_assigned_at: float = 0.0
     hold_until: float = 0.0
     active: set[str] = field(default_factory=set)
+    #: Whether every GPU it reports is simulated: its real work runs on the CPU.
+    on_cpu: bool = False
+    #: Results of real work that failed the check since its last verified one.
+    strikes: int = 0
+
+    @property
+    def has_runner(self) -> bool:
+        """Whether it says it can run real (PyTorch) work."""
+        return FRAMEWORK_PYTORCH in self.frameworks
+
+    @property
+    def why_canaries_only(self) -> str | None:
+        """Why it gets canaries only, in words (``None``: it gets real jobs)."""
+        if not self.has_runner:
+            return "canaries only: the agent reports no runner (supported_frameworks lacks pytorch)"
+        return None
 
     @classmethod
     def from_register(cls, message: AgentRegister, terms: AgentTerms, now: float) -> AgentSlot:
         gpus = [
             (gpu.vram_gb, parse_capability(gpu.compute_capability)) for gpu in message.hardware.gpus
         ]
+        models = [gpu.model for gpu in message.hardware.gpus]
         return cls(
             agent_id=message.agent_id,
             gpus=gpus,
@@ -61,6 +79,7 @@ class AgentSlot:
             terms=terms,
             capacity=max(1, len(gpus)),
             last_heartbeat=now,
+            on_cpu=not models or all(m.lower().startswith("simulated") for m in models),
         )
 
     @property
@@ -68,10 +87,11 @@ class AgentSlot:
         return max((vram for vram, _ in self.gpus), default=0)
 
     def room(self, now: float) -> int:
-        """How many more tasks it may take now."""
+        """How many more tasks it may take now (fewer after failed checks: one at a time)."""
         if not self.online or now < self.hold_until:
             return 0
-        return max(0, self.capacity - len(self.active))
+        capacity = 1 if self.strikes else self.capacity
+        return max(0, capacity - len(self.active))
 
 
 def fits(requirements: TaskRequirements, slot: AgentSlot) -> bool:

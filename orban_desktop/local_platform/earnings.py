@@ -20,7 +20,6 @@ from orban_desktop.local_platform.earnings_db import EarningsTable
 from orban_desktop.local_platform.mail import Mail
 from orban_desktop.local_platform.pricing import (
     AgentTerms,
-    billed_seconds,
     earning_for,
     payout_summary,
 )
@@ -86,12 +85,21 @@ class EarningsService:
         return _day(when)
 
     def credit(
-        self, agent_id: str, task: TaskRecord, terms: AgentTerms, gpu_time_sec: int, now: float
+        self,
+        agent_id: str,
+        task: TaskRecord,
+        terms: AgentTerms,
+        seconds: Decimal,
+        now: float,
+        *,
+        on_cpu: bool = False,
     ) -> EarningRow | None:
-        """Record and send the Pending earning of a verified task (``None``: already paid)."""
+        """Record and send the Pending earning of a verified task (``None``: already paid).
+
+        ``seconds`` is the compute time paid (see ``pricing.paid_seconds``).
+        """
         policy = self._settings.pricing
-        seconds = billed_seconds(policy, gpu_time_sec, task.spec.timeout_sec)
-        detail = earning_for(terms, seconds)
+        detail = earning_for(terms, seconds, on_cpu=on_cpu, cpu_multiplier=policy.cpu_multiplier)
         row = EarningRow(
             task_id=task.task_id,
             agent_id=agent_id,

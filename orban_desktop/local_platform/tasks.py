@@ -1,12 +1,14 @@
-"""The task lifecycle: demo jobs queued, assigned, accepted or rejected, re-queued, cancelled.
+"""The task lifecycle: jobs queued, assigned, accepted or rejected, re-queued, cancelled.
 
-:class:`TaskService` owns the open tasks (mirrored in SQLite on every change): it keeps
-``queue_target`` demo jobs queued at ``job_rate_per_s``, hands queued tasks to agents through
-the dispatcher (TASK_ASSIGN with content-addressed artifact URLs and a per-attempt upload URL),
-and answers TASK_ACCEPT, TASK_REJECT, TASK_PROGRESS and STATE_SYNC. A task goes back to the queue
-when its agent rejects it (never again to that agent if it does not fit), goes silent, leaves it
-out of a STATE_SYNC, or never accepts it; ``max_attempts`` failures fail it for good. Results
-are ``results.py``'s. Uses the dispatcher, the store and
+:class:`TaskService` owns the open tasks (mirrored in SQLite on every change): it keeps each
+online agent ``queue_target`` queued jobs it may take, made at most ``job_rate_per_s`` a second
+(so work never dries up for an agent whose results were refused), hands queued tasks to agents
+through the dispatcher (TASK_ASSIGN with content-addressed artifact URLs and a per-attempt
+upload URL), and answers TASK_ACCEPT, TASK_REJECT, TASK_PROGRESS and STATE_SYNC. A task goes
+back to the queue, for another agent, when its agent rejects it (never again to that agent if
+it does not fit), fails it, sends a result that fails its check, goes silent, leaves it out of
+a STATE_SYNC, or never accepts it; ``max_attempts`` failures retire it. Results are
+``results.py``'s. Uses the dispatcher, the store and
 :class:`~orban_desktop.local_platform.mail.Mail`; imports nothing from Qt.
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from orban_desktop.local_platform.dispatcher import AgentSlot, Dispatcher
+from orban_desktop.local_platform.dispatcher import AgentSlot, Dispatcher, fits
 from orban_desktop.local_platform.earnings import EarningsService
 from orban_desktop.local_platform.jobs import PreparedJob
 from orban_desktop.local_platform.mail import Mail
@@ -95,8 +97,14 @@ class TaskService:
                 slot.active.add(task.task_id)
         self.dirty = True
 
-    def jobs_wanted(self, now: float) -> list[str]:
-        """Job ids to prepare now: enough to keep ``queue_target`` queued, at the set rate."""
+    def jobs_wanted(self, now: float) -> list[tuple[str, AgentSlot | None]]:
+        """Jobs to make now, each for the agent it is made for (``None``: any agent).
+
+        Every online agent is kept ``queue_target`` queued tasks it may take (fitting its
+        hardware, not excluded for it), so an agent whose results were refused, or that turned
+        some down, still gets work; with no agent online the queue is kept at ``queue_target``.
+        At most ``job_rate_per_s`` jobs a second are made.
+        """
         target = self._settings.queue_target
         if target <= 0:
             return []
@@ -104,11 +112,21 @@ class TaskService:
             self._job_allowance = float(target)  # fill the queue at once on start
         else:
             gained = (now - self._jobs_checked_at) * self._settings.job_rate_per_s
-            self._job_allowance = min(float(target), self._job_allowance + gained)
+            self._job_allowance = min(float(max(target, 8)), self._job_allowance + gained)
         self._jobs_checked_at = now
-        count = max(0, min(target - len(self.queued()), int(self._job_allowance)))
-        self._job_allowance -= count
-        return [f"job-{self.next_job_number():06d}" for _ in range(count)]
+        queued = self.queued()
+        online = [slot for slot in self._dispatcher.slots.values() if slot.online]
+        wants: list[AgentSlot | None] = []
+        if not online:
+            wants = [None] * max(0, target - len(queued))
+        for slot in online:
+            fitting = sum(
+                1 for t in queued if slot.agent_id not in t.excluded and fits(t.requirements, slot)
+            )
+            wants += [slot] * max(0, target - fitting)
+        wants = wants[: int(self._job_allowance)]
+        self._job_allowance -= len(wants)
+        return [(f"job-{self.next_job_number():06d}", slot) for slot in wants]
 
     def add_jobs(self, prepared: list[PreparedJob], now: float) -> list[TaskRecord]:
         """Queue a task per prepared job, and dispatch."""
@@ -140,6 +158,7 @@ class TaskService:
             input_sha256=prepared.input_sha256,
             expected_sha256=prepared.expected_sha256,
             created_at=now,
+            canary_rows=job.canary_rows,
         )
         self._store.save_task(task)
         self.tasks[task.task_id] = task

@@ -11,6 +11,7 @@ from orban_desktop.local_platform.settings import PlatformSettings
 def fast_platform_settings(data_dir: Path) -> PlatformSettings:
     """A platform that hands out small jobs at once and confirms earnings quickly."""
     return PlatformSettings(
+        workloads=("checksum",),  # canaries: fast; real work has its own tests
         data_dir=data_dir,
         ws_port=0,
         http_port=0,

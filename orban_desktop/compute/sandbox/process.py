@@ -2,8 +2,10 @@
 
 The child runs ``/bin/sh <script> <model> input out/result`` (a canary), or the runner
 environment's ``python -m orban_runner embed ...`` (a runner task, offline, with
-``CUDA_VISIBLE_DEVICES`` naming only its GPU, empty on the CPU), in its own session and process
-group, in the task's workspace (input and output relative to it), with a scrubbed environment
+``CUDA_VISIBLE_DEVICES`` naming only its GPU, empty on the CPU, and, when it runs as
+``nobody``, a private scratch folder in the system's temporary folder as its home), in its own
+session and process group, in the task's workspace (input and output relative to it), with a
+scrubbed environment
 (``PATH``, ``HOME``, ``TMPDIR``, ``LC_ALL=C`` and the task's variables only), stdin from
 ``/dev/null`` and stdout/stderr written to files in the agent's private folder. Limits set with
 ``setrlimit`` before ``exec``: CPU seconds, file size (this also caps stdout/stderr: a flood is
@@ -32,8 +34,10 @@ import math
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +75,7 @@ class _Launch:
     stderr_fd: int
     pass_fds: tuple[int, ...]
     drop_to: tuple[int, int] | None
+    scratch: Path | None = None
 
 
 def _apply_limits(limits: Limits) -> Callable[[], None]:
@@ -148,8 +153,13 @@ class ProcessSandbox(Sandbox):
             env["CUDA_VISIBLE_DEVICES"] = str(job.gpu.uuid)
         elif job.runner is not None:
             env["CUDA_VISIBLE_DEVICES"] = ""  # no GPU of this task: the runner sees none
+        scratch = None
         if job.runner is not None:
             env.update(RUNNER_ENV)
+            if drop:  # nobody cannot reach the workspace by its absolute path: a /tmp of its own
+                scratch = Path(tempfile.mkdtemp(prefix="orban-runner-"))
+                os.chown(scratch, uid, gid)
+                env["HOME"] = env["TMPDIR"] = str(scratch)
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
         stdout_fd = os.open(job.private_dir / "stdout.log", flags, 0o600)
         stderr_fd = os.open(job.private_dir / "stderr.log", flags, 0o600)
@@ -167,7 +177,14 @@ class ProcessSandbox(Sandbox):
         else:
             argv = self._runner_argv(job, model)
         return _Launch(
-            argv, env, rlimits, stdout_fd, stderr_fd, pass_fds, (uid, gid) if drop else None
+            argv,
+            env,
+            rlimits,
+            stdout_fd,
+            stderr_fd,
+            pass_fds,
+            (uid, gid) if drop else None,
+            scratch,
         )
 
     @staticmethod
@@ -222,6 +239,8 @@ class ProcessSandbox(Sandbox):
             if process.returncode is None:  # cancelled or failed while waiting
                 await asyncio.shield(_stop_group(process, 0.0))
             _signal_group(process.pid, signal.SIGKILL)  # members left behind by the leader
+            if launch.scratch is not None:
+                await asyncio.to_thread(shutil.rmtree, launch.scratch, True)
         seconds = time.monotonic() - started
         return await asyncio.to_thread(_ending, job, process.returncode, timed_out, seconds)
 

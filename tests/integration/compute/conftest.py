@@ -10,6 +10,11 @@ import pytest
 from orban_desktop.compute.http import create_http_session
 from tests.integration.compute.artifact_server import ArtifactServer
 from tests.integration.compute.docker_fixtures import docker_client, test_image  # noqa: F401
+from tests.integration.compute.runner_fixtures import (  # noqa: F401
+    model_archive,
+    runner_image,
+    runner_python,
+)
 
 
 @pytest.fixture

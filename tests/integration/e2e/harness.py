@@ -24,6 +24,7 @@ from orban_desktop.protocol.enums import Extension
 
 def platform_settings(root: Path, **overrides: Any) -> PlatformSettings:
     base = PlatformSettings(
+        workloads=("checksum",),  # canaries: fast; real work has its own tests
         data_dir=root / "platform",
         ws_port=0,
         http_port=0,
@@ -33,7 +34,6 @@ def platform_settings(root: Path, **overrides: Any) -> PlatformSettings:
         job_rate_per_s=50.0,
         job_seed=7,
         checksum_max_bytes=4096,
-        matmul_max_dim=8,
         confirm_delay_s=0.3,
         payout_interval_s=0,
         pow_difficulty=8,

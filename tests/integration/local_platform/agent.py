@@ -279,7 +279,7 @@ class TestAgent:
         workload = str(task.payload.config["workload"])
         result = compute_result(workload, model, data)
         if tamper:
-            result = b"0" + result[1:]
+            result = (b"1" if result[:1] == b"0" else b"0") + result[1:]
         digest = hashlib.sha256(result).hexdigest()
         headers = {SHA256_HEADER: digest}
         async with http.put(task.payload.output_url, data=result, headers=headers) as response:
@@ -317,7 +317,7 @@ def make_job(
     framework: str = "",
 ) -> DemoJob:
     """A demo job of ``workload`` (drawn from a seeded factory) with chosen requirements."""
-    factory = JobFactory(random.Random(seed), ((workload, 1),), 4096, 8)
+    factory = JobFactory(random.Random(seed), 4096)
     job = factory.make(job_id)
     requirements = TaskRequirements(
         min_vram_gb=min_vram_gb, min_compute_capability="", framework=framework, fp16=False

@@ -18,6 +18,7 @@ PlatformFactory = Callable[..., Awaitable[LocalPlatform]]
 def settings(tmp_path: Path) -> PlatformSettings:
     """Fast timers, no random PoW, no demo jobs unless a test asks, upstream frames checked."""
     return PlatformSettings(
+        workloads=("checksum",),  # canaries: fast; real work has its own tests
         data_dir=tmp_path / "platform",
         ws_port=0,
         http_port=0,

@@ -28,7 +28,7 @@ async def test_a_binary_session_runs_a_task(
     await agent.send(agent.answer(challenge))
     await agent.expect(m.AuthSuccess)
     await agent.register()
-    task = await platform.submit_job(make_job("job-binary", "orban/matmul:1"))
+    task = await platform.submit_job(make_job("job-binary", "orban/checksum:1"))
     done = await agent.run_task(http, await agent.expect(m.TaskAssign, task_id=task.task_id))
     await agent.expect(m.Ack, acked_message_id=done.message_id)
     await agent.expect(m.EarningsRecord, task_id=task.task_id)

@@ -20,9 +20,9 @@ async def test_a_task_runs_end_to_end_with_acks(
 ) -> None:
     agent = TestAgent(platform.ws_url, extensions=(Extension.ACK, Extension.AUTH_V2))
     await agent.join()
-    task = await platform.submit_job(make_job("job-e2e-1", "orban/matmul:1"))
+    task = await platform.submit_job(make_job("job-e2e-1", "orban/checksum:1"))
     assign = await agent.expect(m.TaskAssign, task_id=task.task_id)
-    assert assign.payload.config["workload"] == "orban/matmul:1"
+    assert assign.payload.config["workload"] == "orban/checksum:1"
     assert assign.pricing.estimated_payout is not None  # an extension field: ours negotiated
     done = await agent.run_task(http, assign)
     await agent.expect(m.Ack, acked_message_id=done.message_id)

@@ -36,6 +36,7 @@ async def runtime(tmp_path: Path) -> AsyncIterator[Any]:
     history = GpuHistory()
     history.add([SimulatedGPU(0).status()])
     parts = SimpleNamespace(
+        runner_support=SimpleNamespace(latest=None),
         bus=EventBus(),
         ledger=ledger,
         history=history,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-from orban_desktop.jobspec import WORKLOAD_CHECKSUM
 from orban_desktop.local_platform.dispatcher import AgentSlot, Dispatcher, fits, parse_capability
 from orban_desktop.local_platform.jobs import JobFactory
 from orban_desktop.local_platform.pricing import terms_for
@@ -48,7 +47,7 @@ def test_one_gpu_must_meet_memory_and_capability_together() -> None:
 
 
 def _task(task_id: str, priority: int, created_at: float, vram: int = 0) -> TaskRecord:
-    job = JobFactory(random.Random(1), ((WORKLOAD_CHECKSUM, 1),), 64, 4).make("job")
+    job = JobFactory(random.Random(1), 64).make("job")
     return TaskRecord(
         task_id=task_id,
         job_id="job",

@@ -23,7 +23,11 @@ ORIGIN = "ws://127.0.0.1:8740"
 @pytest.fixture
 def core(tmp_path: Path) -> PlatformCore:
     settings = PlatformSettings(
-        data_dir=tmp_path, heartbeat_interval_s=10.0, pow_on_register=False, queue_target=0
+        workloads=("checksum",),  # canaries: fast; real work has its own tests
+        data_dir=tmp_path,
+        heartbeat_interval_s=10.0,
+        pow_on_register=False,
+        queue_target=0,
     )
     platform = PlatformCore(settings, PlatformStore(tmp_path / "db.sqlite3"), rng=random.Random(1))
     platform.start(now=1000.0, origins=(ORIGIN,))
@@ -68,7 +72,7 @@ def test_silence_requeues_the_agents_tasks_and_closes_with_4005(core: PlatformCo
     identity = Authenticator.generate()
     session = _login(core, identity, 1000.0)
     session.receive(encode_json(register_message(identity.agent_id)), 1000.0)
-    factory = JobFactory(random.Random(2), (("orban/checksum:1", 1),), 256, 4)
+    factory = JobFactory(random.Random(2), 256)
     [task] = core.tasks.add_jobs([prepare_job(factory, core.artifacts, "job-1")], 1000.0)
     ack, assign = _out(session)
     assert isinstance(ack, m.RegisterAck) and isinstance(assign, m.TaskAssign)

@@ -30,7 +30,7 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
 
 
 def test_tasks_and_attempts_survive_a_reopen(tmp_path: Path) -> None:
-    job = JobFactory(random.Random(1), (("orban/matmul:1", 1),), 64, 4).make("job-1")
+    job = JobFactory(random.Random(1), 64).make("job-1")
     task = TaskRecord(
         task_id="task-1",
         job_id=job.job_id,
