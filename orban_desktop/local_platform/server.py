@@ -149,6 +149,9 @@ class LocalPlatform:
             settings, self._store, challenge_source=self._challenge_source, rng=self._rng
         )
         self._core = core
+        if WORKLOAD_TEXT_EMBEDDING in settings.workloads:  # ready before any agent connects
+            source, why_not = await asyncio.to_thread(open_source, settings, core.artifacts)
+            core.enable_embedding(source, why_not)
         try:
             await self._bind(core)
         except OSError as exc:
@@ -161,9 +164,6 @@ class LocalPlatform:
             ) from exc
         core.tasks.http_base = self.http_url
         core.start(self._clock(), self.origins())
-        if WORKLOAD_TEXT_EMBEDDING in settings.workloads:
-            source, why_not = await asyncio.to_thread(open_source, settings, core.artifacts)
-            core.enable_embedding(source, why_not)
         await self._make_jobs()
         self._ticker = asyncio.create_task(self._tick_forever())
         logger.info("local platform at %s (HTTP %s)", self.connect_url, self.http_url)

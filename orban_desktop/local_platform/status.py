@@ -1,4 +1,6 @@
-"""The read-only status document of ``GET /status``: agents, tasks by state, earnings per agent.
+"""The read-only status document of ``GET /status``: agents (and what work each gets, or why
+canaries only), tasks by state, per workload the results assigned, verified and refused and
+the rows per second, and earnings per agent.
 
 Built from the core's memory (who is connected, what each holds, heartbeat lag) and the
 database (enrolled agents, task counts, sums of earnings), as plain JSON types, amounts as exact
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from orban_desktop.money import micros_to_text
 
 if TYPE_CHECKING:
+    from orban_desktop.local_platform.dispatcher import AgentSlot
     from orban_desktop.local_platform.hub import PlatformCore
 
 
@@ -43,6 +46,18 @@ def _money_fields(entry: dict[str, object]) -> dict[str, object]:
     return result
 
 
+def _work_of(core: PlatformCore, slot: AgentSlot | None) -> str:
+    """What an agent gets, in words: real jobs (on its GPU or its CPU) or why canaries only."""
+    if slot is None:
+        return "unknown (not registered since the platform started)"
+    why = slot.why_canaries_only or core.embedding_off
+    if why:
+        return why
+    where = "its CPU (its GPUs are simulated)" if slot.on_cpu else "its GPU"
+    pause = f"; {slot.strikes} refused result(s): one task at a time" if slot.strikes else ""
+    return f"real model jobs, run on {where}{pause}"
+
+
 def platform_status(core: PlatformCore, now: float) -> dict[str, Any]:
     """The whole status document."""
     agents = []
@@ -61,6 +76,7 @@ def platform_status(core: PlatformCore, now: float) -> dict[str, Any]:
                 "status": slot.status.value if slot and session else "offline",
                 "tasks": sorted(slot.active) if slot else [],
                 "metrics_batches": metrics.get(agent_id, 0),
+                "work": _work_of(core, slot),
             }
         )
     earnings = core.earnings.table.summary()
@@ -72,6 +88,12 @@ def platform_status(core: PlatformCore, now: float) -> dict[str, Any]:
         },
         "agents": agents,
         "tasks": core.store.task_counts(),
+        "workloads": {
+            "offered": list(core.settings.workloads),
+            "real_jobs": core.embedding is not None,
+            "why_not": core.embedding_off,
+            **core.store.workload_stats(),
+        },
         "earnings": {agent_id: _money_fields(entry) for agent_id, entry in earnings.items()},
         "heartbeats": heartbeat_stats(core),
         "time": now,

@@ -90,7 +90,9 @@ def load_safetensors(path: Path) -> dict[str, npt.NDArray[np.float32]]:
             continue
         item = _FLOAT_DTYPES.get(dtype)
         if item is None:
-            raise SafetensorsError(f"tensor {name!r} has dtype {dtype}; this reader takes F32/F16/BF16")
+            raise SafetensorsError(
+                f"tensor {name!r} has dtype {dtype}; this reader takes F32/F16/BF16"
+            )
         if not 0 <= begin <= end <= body.size or end - begin != math.prod(shape) * item.itemsize:
             raise SafetensorsError(f"tensor {name!r} lies outside the file's data")
         raw = np.frombuffer(body[begin:end], dtype=item).reshape(shape)

@@ -43,13 +43,18 @@ def platform_settings(root: Path, **overrides: Any) -> PlatformSettings:
     return replace(base, **overrides)
 
 
-def agent_config(platform_url: str, *, gpus: int = 1, concurrent: int = 1) -> AgentConfig:
+def agent_config(
+    platform_url: str, *, gpus: int = 1, concurrent: int = 1, runner_python: str | None = None
+) -> AgentConfig:
+    sandbox: dict[str, Any] = {"preference": "process"}
+    if runner_python is not None:
+        sandbox["runner_python"] = runner_python
     return AgentConfig.from_toml_data(
         {
             "agent": {"platform_url": platform_url},
             "gpu": {"simulate_gpus": gpus, "max_concurrent_tasks": concurrent},
             "network": {"heartbeat_interval_secs": 5, "metrics_batch_interval_secs": 60},
-            "sandbox": {"preference": "process"},
+            "sandbox": sandbox,
         }
     )
 
@@ -74,9 +79,12 @@ async def running_agent(
     extensions: frozenset[Extension] = ALL_EXTENSIONS,
     gpus: int = 1,
     concurrent: int = 1,
+    runner_python: str | None = None,
 ) -> AsyncIterator[RunningAgent]:
     paths = AppPaths.under(root / "agent")
-    config = agent_config(platform_url, gpus=gpus, concurrent=concurrent)
+    config = agent_config(
+        platform_url, gpus=gpus, concurrent=concurrent, runner_python=runner_python
+    )
     files = config.resolved(paths)
     identity = identity or Authenticator.generate()
     parts = await build_components(config, files, identity=identity, extensions=extensions)
