@@ -101,4 +101,4 @@ def test_widgets_speak_traditional_chinese(qtbot: QtBot, chinese: None) -> None:
     qtbot.addWidget(tasks)
     header = tasks.table.horizontalHeaderItem
     headers = [item.text() for c in range(3) if (item := header(c)) is not None]
-    assert headers == ["任務", "GPU", "階段"]
+    assert headers == ["任務", "執行於", "階段"]

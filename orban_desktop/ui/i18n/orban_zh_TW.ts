@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW">
 <context>
@@ -294,7 +294,7 @@
 <context>
     <name>IdentityPage</name>
     <message>
-        <source>Your agent's identity</source>
+        <source>Your agent&apos;s identity</source>
         <translation>您的代理程式身分</translation>
     </message>
     <message>
@@ -403,7 +403,7 @@
         <translation>金鑰遭拒</translation>
     </message>
     <message>
-        <source>The platform refused this agent's key. Open the dashboard to fix it.</source>
+        <source>The platform refused this agent&apos;s key. Open the dashboard to fix it.</source>
         <translation>平台拒絕了這個代理程式的金鑰。請開啟主控台處理。</translation>
     </message>
     <message>
@@ -503,8 +503,16 @@
 <context>
     <name>RunningTaskList</name>
     <message>
-        <source>{task} · GPU {gpu} · {stage} · {elapsed}</source>
-        <translation>{task} · GPU {gpu} · {stage} · {elapsed}</translation>
+        <source>CPU (GPU {gpu} is simulated)</source>
+        <translation>CPU（GPU {gpu} 為模擬）</translation>
+    </message>
+    <message>
+        <source>GPU {gpu}</source>
+        <translation>GPU {gpu}</translation>
+    </message>
+    <message>
+        <source>{rate}/s</source>
+        <translation>{rate}/秒</translation>
     </message>
     <message>
         <source>No task running.</source>
@@ -648,8 +656,8 @@
         <translation>任務</translation>
     </message>
     <message>
-        <source>GPU</source>
-        <translation>GPU</translation>
+        <source>Runs on</source>
+        <translation>執行於</translation>
     </message>
     <message>
         <source>Stage</source>
@@ -826,7 +834,7 @@
         <translation>已交還平台</translation>
     </message>
     <message>
-        <source>Could not download the task's files</source>
+        <source>Could not download the task&apos;s files</source>
         <translation>無法下載任務檔案</translation>
     </message>
     <message>
@@ -850,7 +858,7 @@
         <translation>沙盒無法執行</translation>
     </message>
     <message>
-        <source>The task's program failed</source>
+        <source>The task&apos;s program failed</source>
         <translation>任務程式執行失敗</translation>
     </message>
     <message>
@@ -872,6 +880,22 @@
     <message>
         <source>Processing</source>
         <translation>處理中</translation>
+    </message>
+    <message>
+        <source>Real tasks run in Docker ({image}).</source>
+        <translation>真實任務在 Docker 中執行（{image}）。</translation>
+    </message>
+    <message>
+        <source>Real tasks run on the GPU in the runner environment.</source>
+        <translation>真實任務在執行環境中以 GPU 執行。</translation>
+    </message>
+    <message>
+        <source>Real tasks run on the CPU in the runner environment (no usable GPU).</source>
+        <translation>真實任務在執行環境中以 CPU 執行（沒有可用的 GPU）。</translation>
+    </message>
+    <message>
+        <source>Real tasks need Docker or a runner environment: {reason} Until then only small canary tasks run here.</source>
+        <translation>真實任務需要 Docker 或執行環境：{reason} 在此之前，這裡只執行小型的檢測任務。</translation>
     </message>
     <message>
         <source>GPU too hot</source>
