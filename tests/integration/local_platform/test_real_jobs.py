@@ -136,3 +136,23 @@ async def test_a_dishonest_result_is_refused_and_not_paid(
     assert (stats["verified"], stats["rejected"]) == (0, 1)
     slot = platform.core.dispatcher.slots[agent.agent_id]
     assert slot.strikes == 1 and slot.room(platform.now()) == 0  # fewer tasks, after a pause
+
+
+async def test_an_agent_whose_results_were_refused_still_gets_new_work(
+    settings: PlatformSettings, start_platform: PlatformFactory, http: aiohttp.ClientSession
+) -> None:
+    """The liveness defect: with 4 queued jobs and 4 refused results, the queue once held only
+    tasks the agent was excluded from, and no new job was made."""
+    platform = await start_platform(dataclasses.replace(settings, queue_target=4))
+    agent = TestAgent(platform.ws_url, extensions=(Extension.ACK,))
+    await agent.join()
+    refused: set[str] = set()
+    for _ in range(5):
+        assign = await agent.expect(m.TaskAssign, timeout=15)
+        assert assign.task_id not in refused  # never one it was refused for
+        await agent.send(agent.accept(assign))
+        uploaded = await agent.upload_result(http, assign, tamper=True)
+        await agent.send(agent.complete(assign, uploaded))
+        await agent.expect(m.Error, code="VALIDATION_FAILED", timeout=15)
+        refused.add(assign.task_id)
+    assert len(refused) == 5
