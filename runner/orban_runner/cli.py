@@ -1,10 +1,12 @@
-"""The runner's command line: ``embed``, ``probe`` and ``--version`` (docs/runner.md).
+"""The runner's command line: ``embed``, ``probe`` and ``--version`` (the contract: docs/runner.md).
 
-``embed`` reads the model folder's plan and the input first (cheap checks before the slow
-imports), resolves the device (never the CPU in place of a GPU), loads the model, embeds batch
-by batch writing progress lines, and writes the result with its manifest atomically. Any
-failure ends with a non-zero exit code of the contract and, as the last line on stderr,
-``orban-runner: <what went wrong>``; a partial result is never left behind.
+``embed`` does the cheap checks first (the model folder's plan, the output's folder, the input
+rows, the token limit), then imports torch, resolves the device (never the CPU in place of a
+GPU), loads the model, embeds batch by batch writing progress lines, and writes the result with
+its manifest atomically. Any failure ends with the exit code of the contract and, as the last
+line on stderr, ``orban-runner: <what went wrong>``; no result file is left behind. The runner
+forces ``HF_HUB_OFFLINE=1``: it downloads nothing. Imports the runner's modules, nothing else of
+the project.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from orban_runner import __version__
-from orban_runner.errors import EXIT_FAILED, EXIT_OK, BadInput, RunnerError
+from orban_runner.errors import EXIT_FAILED, EXIT_OK, BadInput, RunnerError, Stopped, first_line
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # the runner downloads nothing, whatever it is given
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -33,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
         raise BadInput(f"{message} (see python -m orban_runner embed --help)")
 
 
-def _positive(low: int, high: int) -> Any:
+def _whole(low: int, high: int) -> Any:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -47,7 +49,8 @@ def _positive(low: int, high: int) -> Any:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m orban_runner", description=__doc__.splitlines()[0])
+    """The ``python -m orban_runner`` parser (usage errors raise BadInput)."""
+    parser = _Parser(prog="python -m orban_runner", description="The Orban runner.")
     parser.add_argument("--version", action="version", version=f"orban-runner {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_parser("probe", help="print what this environment can run, as JSON")
@@ -56,102 +59,109 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--input", type=Path, required=True, help='JSON Lines of {"id", "text"}')
     embed.add_argument("--output", type=Path, required=True, help="the result .npz")
     embed.add_argument("--device", required=True, help="cpu, cuda, cuda:N or mps")
-    embed.add_argument("--batch-size", type=_positive(1, 4096), default=64)
+    embed.add_argument("--batch-size", type=_whole(1, 4096), default=64)
     embed.add_argument("--precision", choices=("fp32", "fp16", "bf16"), default="fp32")
-    embed.add_argument("--max-length", type=_positive(1, 8192), default=None)
+    embed.add_argument("--max-length", type=_whole(1, 8192), default=None, help="tokens a text")
     embed.add_argument("--progress", type=Path, help="append one JSON line per batch here")
-    embed.add_argument("--expect-gpu", help="the assigned GPU's UUID or name")
+    embed.add_argument("--expect-gpu", help="the assigned GPU's UUID (GPU-...) or name")
     embed.add_argument("--model-name", default="", help="the model's name, for the manifest")
     embed.add_argument("--model-sha256", default=None, help="the model archive's sha256")
-    embed.add_argument("--threads", type=_positive(1, 1024), default=None)
-    embed.add_argument("--max-rows", type=_positive(1, 10_000_000), default=100_000)
-    embed.add_argument("--max-text-chars", type=_positive(1, 10_000_000), default=20_000)
+    embed.add_argument("--threads", type=_whole(1, 1024), default=None, help="torch CPU threads")
+    embed.add_argument("--max-rows", type=_whole(1, 10_000_000), default=100_000)
+    embed.add_argument("--max-text-chars", type=_whole(1, 10_000_000), default=20_000)
     return parser
 
 
+def _import_torch() -> tuple[Any, str]:
+    try:
+        import torch
+        import transformers
+    except ImportError as exc:
+        raise RunnerError(f"this environment lacks the pipeline: {first_line(exc)}") from exc
+    return torch, str(transformers.__version__)
+
+
 def run_embed(args: argparse.Namespace) -> dict[str, Any]:
-    """Do one ``embed``; returns the manifest written with the result."""
-    from orban_runner import devices, embed, inputs, model_folder
-    from orban_runner.output import write_result
+    """Do one ``embed``; returns the manifest written with the result.
+
+    Raises:
+        RunnerError: Any failure, with the exit code of the contract.
+    """
+    from orban_runner import devices, embed, inputs, manifest, model_folder, output
     from orban_runner.progress import Progress
 
     plan = model_folder.read_plan(args.model)
-    rows = inputs.read_rows(args.input, max_rows=args.max_rows, max_text_chars=args.max_text_chars)
-    import torch
-    import transformers
-
+    output.check_writable(args.output)
+    limits = inputs.InputLimits(max_rows=args.max_rows, max_text_chars=args.max_text_chars)
+    rows = inputs.read_rows(args.input, limits)
+    max_length = args.max_length or plan.default_max_length()
+    if plan.token_limit and max_length > plan.token_limit:
+        raise BadInput(
+            f"--max-length {max_length} is more than the model takes ({plan.token_limit})"
+        )
+    torch, transformers_version = _import_torch()
     if args.threads:
         torch.set_num_threads(args.threads)
     device = devices.resolve(torch, args.device, args.expect_gpu)
-    max_length = args.max_length or plan.max_seq_length or 256
-    loaded = embed.load(torch, plan, device, args.precision)
-    batches = math.ceil(len(rows) / args.batch_size)
-    progress = Progress(args.progress, len(rows), batches)
-    try:
-        progress.start(loaded.load_s)
+    with Progress(args.progress, len(rows), math.ceil(len(rows) / args.batch_size)) as progress:
+        loaded = embed.load(torch, plan, device, args.precision)
+        progress.loaded(loaded.load_s)
         started = time.perf_counter()
         vectors = embed.embed(
-            torch, loaded, device, rows.texts, batch_size=args.batch_size,
-            max_length=max_length, on_batch=progress.batch,
+            torch, loaded, rows.texts, batch_size=args.batch_size, max_length=max_length,
+            on_batch=progress.batch,
         )  # fmt: skip
-        if device.spec.startswith("cuda"):
-            torch.cuda.synchronize()
         infer_s = time.perf_counter() - started
-    finally:
-        progress.close()
-    peak = int(torch.cuda.max_memory_allocated()) if device.spec.startswith("cuda") else None
-    manifest = {
-        "runner_version": __version__,
-        "pipeline": "text-embedding",
-        "model_name": args.model_name or plan.folder.name,
-        "model_sha256": args.model_sha256,
-        "framework": "pytorch",
-        "framework_version": str(torch.__version__),
-        "transformers_version": str(transformers.__version__),
-        "device": device.spec,
-        "device_name": device.name,
-        "device_uuid": device.uuid,
-        "precision": args.precision,
-        "batch_size": args.batch_size,
-        "max_length": max_length,
-        "rows": len(rows),
-        "dim": int(vectors.shape[1]),
-        "pooling": plan.pooling,
-        "normalize": plan.normalize,
-        "threads": int(torch.get_num_threads()),
-        "load_s": round(loaded.load_s, 6),
-        "infer_s": round(infer_s, 6),
-        "rows_per_s": round(len(rows) / infer_s, 3) if infer_s > 0 else 0.0,
-        "peak_device_memory_bytes": peak,
-    }
-    write_result(args.output, vectors, rows.ids, manifest)
-    return manifest
+    peak = int(torch.cuda.max_memory_allocated(device.spec)) if device.kind == "cuda" else None
+    if device.kind == "mps":
+        peak = int(torch.mps.driver_allocated_memory())
+    facts = manifest.RunFacts(
+        model_name=args.model_name or plan.folder.name,
+        model_sha256=args.model_sha256,
+        framework_version=str(torch.__version__),
+        transformers_version=transformers_version,
+        precision=args.precision,
+        batch_size=args.batch_size,
+        max_length=max_length,
+        rows=len(rows),
+        dim=int(vectors.shape[1]),
+        threads=int(torch.get_num_threads()),
+        load_s=loaded.load_s,
+        infer_s=infer_s,
+        peak_device_memory_bytes=peak,
+    )
+    result = manifest.build_manifest(plan, device, facts)
+    output.write_result(args.output, vectors, rows.ids, result)
+    return result
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    output: Path | None = None
+    """Run the command line; returns the exit code (docs/runner.md)."""
+    out: Path | None = None
     try:
         args = build_parser().parse_args(argv)
         if args.command == "probe":
             from orban_runner.probe import describe
 
-            print(json.dumps(describe()))
+            print(json.dumps(describe()), flush=True)
             return EXIT_OK
-        output = args.output
+        out = args.output
         run_embed(args)
         return EXIT_OK
     except RunnerError as exc:
         failure, code = exc.message, exc.exit_code
-    except KeyboardInterrupt:
-        failure, code = "stopped by a signal", EXIT_FAILED
+    except KeyboardInterrupt as exc:  # SIGINT, or SIGTERM as Stopped (see __main__.py)
+        failure = exc.message if isinstance(exc, Stopped) else "stopped by SIGINT before the end"
+        code = EXIT_FAILED
     except Exception as exc:  # a bug or an unexpected library error: still one readable line
         import traceback
 
         traceback.print_exc()
-        failure, code = f"unexpected {type(exc).__name__}: {str(exc).splitlines()[0][:300]}", 1
-    if output is not None:
-        from orban_runner.output import remove_partial
+        failure, code = f"unexpected {type(exc).__name__}: {first_line(exc)}", EXIT_FAILED
+    if out is not None:
+        from orban_runner.output import remove_result
 
-        remove_partial(output)
-    print(f"orban-runner: {failure}", file=sys.stderr)
+        remove_result(out)
+    sys.stdout.flush()
+    print(f"orban-runner: {failure}", file=sys.stderr, flush=True)
     return code
