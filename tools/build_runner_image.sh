@@ -118,7 +118,8 @@ build_base() {  # $1: the image to create
         if [ -n "${!name:-}" ]; then chroot_env+=("$name=${!name}"); fi
     done
     step "base $1: the venv at /opt/runner (pip in the chroot)"
-    chroot "$root" /usr/bin/env -i "${chroot_env[@]}" /bin/sh /tmp/orban-build/install.sh
+    chroot "$root" /usr/bin/env -i "${chroot_env[@]}" /bin/sh /tmp/orban-build/install.sh \
+        || die "pip in the chroot failed (its message is above; a package index must be reachable)"
     for file in etc/ssl/certs/ca-certificates.crt etc/resolv.conf; do
         rm -f "$root/$file"
         if [ -e "$build/own-${file##*/}" ] || [ -L "$build/own-${file##*/}" ]; then mv "$build/own-${file##*/}" "$root/$file"; fi
