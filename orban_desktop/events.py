@@ -65,8 +65,12 @@ class PauseChanged(Event):
 
 @dataclass(frozen=True)
 class TaskProgressed(Event):
-    """A task moved on. ``work`` says what it does ("512 sentences · all-MiniLM-L6-v2"),
-    ``on_cpu`` whether it computes on the CPU, ``rows_per_s`` its runner's throughput."""
+    """A task moved on.
+
+    ``work`` says what it does ("512 sentences · all-MiniLM-L6-v2"), ``on_cpu`` whether it
+    computes on the CPU, ``rows_per_s`` its runner's throughput, ``canary`` whether it is a
+    small check task that uses no GPU.
+    """
 
     task_id: str
     stage: str
@@ -75,6 +79,7 @@ class TaskProgressed(Event):
     work: str | None = None
     on_cpu: bool = False
     rows_per_s: float | None = None
+    canary: bool = False
 
 
 @dataclass(frozen=True)

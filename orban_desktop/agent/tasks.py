@@ -120,13 +120,21 @@ class TaskRunner:
         last_sent = 0.0
         gpu = await asyncio.to_thread(gpu_assignment, self._detector.device(task.gpu_index))
         work = work_summary(prepared)
-        on_cpu = prepared.spec.runner is not None and device_for(gpu)[0] == "cpu"
+        canary = prepared.spec.runner is None
+        on_cpu = canary or device_for(gpu)[0] == "cpu"
         rate: list[float | None] = [None]
 
         def publish() -> None:
             self._bus.publish(
                 TaskProgressed(
-                    task_id, task.stage, task.progress, task.gpu_index, work, on_cpu, rate[0]
+                    task_id,
+                    task.stage,
+                    task.progress,
+                    task.gpu_index,
+                    work,
+                    on_cpu,
+                    rate[0],
+                    canary,
                 )
             )
 
@@ -144,7 +152,7 @@ class TaskRunner:
                 rate[0] = done / seconds
                 publish()
 
-        if on_cpu:
+        if on_cpu and not canary:
             logger.info(
                 "task %s (%s) runs on the CPU: GPU %d is simulated", task_id, work, gpu.index
             )

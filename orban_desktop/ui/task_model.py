@@ -38,6 +38,7 @@ class TaskRow:
     work: str | None = None
     on_cpu: bool = False
     rows_per_s: float | None = None
+    canary: bool = False
 
     @property
     def running(self) -> bool:
@@ -101,7 +102,7 @@ class TaskBoard(QObject):
         row.stage, row.progress = event.stage, max(0.0, min(1.0, event.progress))
         if event.gpu_index is not None:
             row.gpu_index = event.gpu_index
-        row.work, row.on_cpu = event.work or row.work, event.on_cpu
+        row.work, row.on_cpu, row.canary = event.work or row.work, event.on_cpu, event.canary
         if event.rows_per_s is not None:
             row.rows_per_s = event.rows_per_s
         self.changed.emit(event.task_id)

@@ -503,6 +503,10 @@
 <context>
     <name>RunningTaskList</name>
     <message>
+        <source>CPU (a canary: no GPU work)</source>
+        <translation>CPU（檢測任務：不使用 GPU）</translation>
+    </message>
+    <message>
         <source>CPU (GPU {gpu} is simulated)</source>
         <translation>CPU（GPU {gpu} 為模擬）</translation>
     </message>

@@ -21,6 +21,8 @@ translate = QCoreApplication.translate
 def where_text(row: TaskRow) -> str:
     """Where a task computes: "GPU 0", or plainly the CPU when its GPU is simulated."""
     gpu = "?" if row.gpu_index is None else str(row.gpu_index)
+    if row.canary:
+        return translate("RunningTaskList", "CPU (a canary: no GPU work)")
     if row.on_cpu:
         return translate("RunningTaskList", "CPU (GPU {gpu} is simulated)").format(gpu=gpu)
     return translate("RunningTaskList", "GPU {gpu}").format(gpu=gpu)
