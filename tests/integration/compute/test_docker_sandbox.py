@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from docker.errors import NotFound
 
 from orban_desktop.compute.executor import WORKLOADS_DIR
 from orban_desktop.compute.outputs import collect_output
@@ -29,7 +30,17 @@ async def sandbox(docker_client: Any, test_image: str) -> AsyncIterator[DockerSa
 
 
 def task_containers(client: Any) -> list[Any]:
-    return list(client.containers.list(all=True, filters={"label": f"{TASK_LABEL}=task-hostile"}))
+    """The test's task containers; a container removed while being listed is left out (the SDK
+    inspects each one after listing, and an earlier test's container may just be going)."""
+    found = []
+    for sparse in client.containers.list(
+        all=True, sparse=True, filters={"label": f"{TASK_LABEL}=task-hostile"}
+    ):
+        try:
+            found.append(client.containers.get(sparse.id))
+        except NotFound:
+            continue
+    return found
 
 
 async def wait_for_container(client: Any) -> Any:
