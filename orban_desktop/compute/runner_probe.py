@@ -89,15 +89,16 @@ def _environment(policy: SandboxPolicy, needs_cuda: bool) -> tuple[str | None, b
         return None, False, "no runner environment is set (sandbox.runner_python)"
     if policy.preference == "docker":
         return None, False, 'sandbox.preference is "docker"'
+    env = {"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    if not needs_cuda:
+        env["CUDA_VISIBLE_DEVICES"] = ""  # a CPU-only host: the probe needs no GPU
     try:
         done = subprocess.run(
             [python, "-m", "orban_runner", "probe"],
             capture_output=True,
             timeout=PROBE_TIMEOUT_S,
             check=False,
-            env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": ""}
-            if not needs_cuda
-            else {"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"},
+            env=env,
         )
     except (OSError, subprocess.SubprocessError) as exc:
         return None, False, f"the runner environment {python} does not start ({exc})"

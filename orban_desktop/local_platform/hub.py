@@ -225,6 +225,11 @@ class PlatformCore:
             self._pow_answer(session, message, now)
         tasks.dispatch(now)
 
+    def canaries_only_reason(self, slot: AgentSlot) -> str | None:
+        """Why ``slot`` gets canaries only (its own lack of a runner, or this platform's);
+        ``None`` when it gets real model jobs."""
+        return slot.why_canaries_only or self.embedding_off
+
     def enable_embedding(self, source: EmbeddingSource | None, why_not: str | None) -> None:
         """Turn real model jobs on with ``source``, or say why they stay off."""
         if source is None:
@@ -260,8 +265,8 @@ class PlatformCore:
             slot.active = old.active
             slot.last_assigned_at = old.last_assigned_at
             slot.strikes = old.strikes
-        why = slot.why_canaries_only or self.embedding_off
-        if why and (old is None or (old.why_canaries_only or self.embedding_off) != why):
+        why = self.canaries_only_reason(slot)
+        if why and (old is None or self.canaries_only_reason(old) != why):
             logger.info("agent %s gets %s", message.agent_id, why)
         self.dispatcher.slots[message.agent_id] = slot
         first = not session.registered

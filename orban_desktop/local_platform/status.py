@@ -50,7 +50,7 @@ def _work_of(core: PlatformCore, slot: AgentSlot | None) -> str:
     """What an agent gets, in words: real jobs (on its GPU or its CPU) or why canaries only."""
     if slot is None:
         return "unknown (not registered since the platform started)"
-    why = slot.why_canaries_only or core.embedding_off
+    why = core.canaries_only_reason(slot)
     if why:
         return why
     where = "its CPU (its GPUs are simulated)" if slot.on_cpu else "its GPU"

@@ -16,17 +16,15 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import docker
 import numpy as np
 import pytest
-from docker.errors import DockerException, ImageNotFound
+from docker.errors import ImageNotFound
 from docker.types import Mount
 
-from tests.integration.compute.docker_fixtures import _unavailable
+from tests.integration.compute.docker_fixtures import _unavailable, docker_client  # noqa: F401
 from tests.integration.compute.runner_fixtures import RUNNER_IMAGE, model_dir
 
 pytestmark = pytest.mark.slow
@@ -47,15 +45,9 @@ HARDENING: dict[str, Any] = {
 
 
 @pytest.fixture(scope="module")
-def engine() -> Iterator[Any]:
+def engine(docker_client: Any) -> Any:  # noqa: F811  # the shared session fixture
     """The Docker engine (skip without one; fail when ``CI`` is set)."""
-    try:
-        client = docker.from_env()
-        client.ping()
-    except (DockerException, OSError) as exc:
-        _unavailable(f"no Docker engine: {exc}")
-    yield client
-    client.close()
+    return docker_client
 
 
 @pytest.fixture(scope="module")
