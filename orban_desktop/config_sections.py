@@ -170,6 +170,9 @@ class NetworkSection(_Section):
     connection_timeout_secs: int = Field(10, ge=1, le=300)
     max_retries: int | None = Field(None, ge=0, le=1_000_000)  # None: retry forever
     metrics_batch_interval_secs: int = Field(300, ge=10, le=86_400)
+    #: A model/input/result transfer slower than this over the window fails (0: no floor).
+    transfer_min_rate_kib_s: int = Field(4, ge=0, le=1_000_000)
+    transfer_rate_window_secs: int = Field(60, ge=5, le=3600)
 
 
 class AvailabilitySection(_Section):

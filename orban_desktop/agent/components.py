@@ -25,6 +25,7 @@ from orban_desktop.compute import (
     TaskExecutor,
     remove_stale_task_folders,
 )
+from orban_desktop.compute.http import TransferSettings
 from orban_desktop.compute.runner_probe import RunnerSupport
 from orban_desktop.config import AgentConfig, ResolvedPaths
 from orban_desktop.earnings import AsyncEarningsLedger
@@ -154,6 +155,7 @@ async def build_components(
         work_root=files.data_dir / WORK_FOLDER,
         sandbox_policy=policy,
         gpu_sampler=sample_gpu,
+        transfer_settings=TransferSettings.from_network(config.network),
     )
     has_nvidia = any(not d.simulated and d.vendor is GPUVendor.NVIDIA for d in detector.devices)
     runner_support = RunnerSupport(policy, has_nvidia_gpu=has_nvidia)

@@ -73,7 +73,8 @@ class TaskExecutor:
             (close it with :meth:`aclose`). A session given here is checked per response only.
         gpu_sampler: The GPU layer's ``sampler(gpu_index)``, blocking; ``None``: no GPU figures.
         workloads_dir: Where the workload scripts are (tests); the shipped ones by default.
-        transfer_settings: Retries and buffering for downloads and uploads.
+        transfer_settings: Retries, buffering and the rate floor for downloads and uploads;
+            ``TransferSettings.from_network(config.network)`` applies the owner's settings.
         sandbox_selector: Picks the sandbox (tests); made from ``sandbox_policy`` by default.
         sample_interval_s: Seconds between GPU samples during a run.
     """

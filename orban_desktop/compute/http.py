@@ -2,18 +2,23 @@
 
 :func:`create_http_session` builds an aiohttp session whose name lookups go through
 :class:`~orban_desktop.compute.urlpolicy.GuardedResolver`, that ignores proxy variables from the
-environment and has connect/read timeouts but no total timeout (models are large).
+environment and has connect/read timeouts but no total timeout (models are large): a slow
+server is stopped by the rate floor instead (:class:`TransferSettings` says how: a minimum rate
+over a window, and a deadline from the declared size; :func:`enforce_floor` applies it on a timer,
+so a server that sends nothing at all, or one byte a second, is stopped too).
 :func:`open_response` sends one request and follows up to five redirects itself, checking each
 target with :func:`~orban_desktop.compute.urlpolicy.check_url` (aiohttp would follow a redirect
 to a literal address without asking any resolver) and each connection's peer address. The retry
 rules shared by download and upload live here too, with the loop that applies them
-(:func:`with_retries`). Imports aiohttp and ``urlpolicy`` only, and nothing from Qt.
+(:func:`with_retries`). Imports aiohttp, ``urlpolicy`` and ``rate_floor`` only, and nothing from
+Qt.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import urllib.parse
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -23,6 +28,7 @@ from typing import Any, TypeVar
 import aiohttp
 from aiohttp.abc import AbstractResolver
 
+from orban_desktop.compute.rate_floor import RateFloor
 from orban_desktop.compute.urlpolicy import (
     ForbiddenAddress,
     GuardedResolver,
@@ -41,19 +47,45 @@ MAX_REDIRECTS = 5
 
 @dataclass(frozen=True)
 class TransferSettings:
-    """How transfers retry and buffer.
+    """How transfers retry, buffer, and how slow they may be.
 
     Attributes:
         retries: Further attempts after the first one fails (the seed: 3).
         backoff_s: Seconds to wait before retry 1, 2, 3, ... (the last value repeats).
         write_batch_bytes: Received bytes gathered into one write+hash step of the worker.
         write_queue_depth: Batches that may wait for the worker before receiving pauses.
+        min_bytes_per_s: The rate floor (``network.transfer_min_rate_kib_s``); 0: no floor.
+        rate_window_s: The window the floor is measured over (``transfer_rate_window_secs``).
+        deadline_grace_s: A declared size must arrive within this plus its time at the floor.
     """
 
     retries: int = 3
     backoff_s: tuple[float, ...] = (1.0, 2.0, 4.0)
     write_batch_bytes: int = 512 << 10
     write_queue_depth: int = 8
+    min_bytes_per_s: float = 4 * 1024
+    rate_window_s: float = 60.0
+    deadline_grace_s: float = 120.0
+
+    @classmethod
+    def from_network(cls, section: Any) -> TransferSettings:
+        """From a ``config.NetworkSection`` (read by attribute; not imported here)."""
+        return cls(
+            min_bytes_per_s=section.transfer_min_rate_kib_s * 1024,
+            rate_window_s=float(section.transfer_rate_window_secs),
+        )
+
+    def rate_floor(self, declared_bytes: int | None = None) -> RateFloor | None:
+        """A floor for one transfer starting now; ``None`` when the floor is off."""
+        if self.min_bytes_per_s <= 0:
+            return None
+        return RateFloor(
+            self.min_bytes_per_s,
+            self.rate_window_s,
+            started_at=time.monotonic(),
+            declared_bytes=declared_bytes,
+            grace_s=self.deadline_grace_s,
+        )
 
     def delay_before(self, retry: int) -> float:
         """Seconds to wait before retry number ``retry`` (1-based)."""
@@ -177,3 +209,30 @@ async def with_retries(
                 raise give_up(attempt, exc) from exc
             log.warning("%s failed (%s); retry %d", what, exc, attempt)
             await sleep_before_retry(settings, attempt)
+
+
+async def enforce_floor(floor: RateFloor | None, work: Awaitable[_T]) -> _T:
+    """Await ``work`` while ``floor`` holds: checked on a timer, so a stall trips it too.
+
+    The floor is checked when it could next trip, and at least every ``max_check_interval_s``
+    (a size declared meanwhile may bring its deadline forward).
+
+    Raises:
+        TransferTooSlow: The floor tripped; ``work`` was cancelled (and awaited) first.
+    """
+    if floor is None:
+        return await work
+    task = asyncio.ensure_future(work)
+    try:
+        while not task.done():
+            now = time.monotonic()
+            floor.check(now)
+            wake = min(floor.next_check_at(now), now + floor.max_check_interval_s)
+            await asyncio.wait([task], timeout=wake - now)
+        return task.result()
+    finally:
+        if not task.done():
+            task.cancel()
+            await asyncio.wait([task])
+        if task.done() and not task.cancelled():
+            task.exception()  # retrieved: the error being raised is the one to report

@@ -4,9 +4,13 @@
 batch is written and hashed by the download's own worker thread while the next ones arrive), the
 size is capped by what the task declared, a broken connection is resumed with ``Range`` from
 the bytes already written (a server that answers 200 instead of 206 starts the file over), and
-a failed attempt is retried 3 times with backoff, as the seed's DownloadFailed says. A hash or
-size that does not match deletes the file. Uploads are in ``upload.py``. Imports aiohttp and
-the compute transfer helpers only, and nothing from Qt.
+a failed attempt is retried 3 times with backoff, as the seed's DownloadFailed says. A rate floor
+(``TransferSettings.min_bytes_per_s`` over ``rate_window_s``, and a deadline from the declared
+size) spans the attempts and is checked on a timer, so a server that trickles or stalls fails
+the download within about one window; that failure is not retried (a slow server must not hold
+the task's slot four times over). A hash or size that does not match, and a tripped floor,
+delete the file. Uploads are in ``upload.py``. Imports aiohttp and the compute transfer helpers
+only, and nothing from Qt.
 """
 
 from __future__ import annotations
@@ -23,11 +27,13 @@ import aiohttp
 from orban_desktop.compute.http import (
     RetryableTransferError,
     TransferSettings,
+    enforce_floor,
     is_retryable_status,
     open_response,
     refused_address,
     with_retries,
 )
+from orban_desktop.compute.rate_floor import RateFloor, TransferTooSlow
 from orban_desktop.compute.sink import HashingFile
 from orban_desktop.compute.urlpolicy import ForbiddenAddress, UrlRefused
 from orban_desktop.errors import DownloadFailed
@@ -70,16 +76,18 @@ async def download(
         exact_size: When given, the finished file must have exactly this size.
         expected_sha256: When given (lowercase hex), the finished file must hash to it.
         on_progress: Called after each written batch with (bytes so far, expected total).
-        settings: Retries and buffering; the defaults when ``None``.
+        settings: Retries, buffering and the rate floor; the defaults when ``None``.
 
     Raises:
         DownloadFailed: After the retries, or at once for a refused URL or address, an HTTP
-            4xx, a size over the cap, a wrong size or a wrong hash. The message names the URL
+            4xx, a size over the cap, a wrong size, a wrong hash, or a transfer below the rate
+            floor or past its deadline. The message names the URL (the host, for the floor)
             and, for a hash mismatch, the expected and the actual hash.
     """
     settings = settings or TransferSettings()
     started = time.monotonic()
     sink = await HashingFile.create(dest, settings.write_queue_depth)
+    floor = settings.rate_floor(exact_size)
 
     def give_up(attempts: int, exc: RetryableTransferError) -> DownloadFailed:
         return DownloadFailed(
@@ -89,13 +97,18 @@ async def download(
         )
 
     fetch_once = functools.partial(
-        _fetch_once, session, url, sink, max_bytes, exact_size, on_progress, settings
+        _fetch_once, session, url, sink, max_bytes, exact_size, on_progress, settings, floor
     )
     try:
-        _, attempts = await with_retries(
-            settings, fetch_once, give_up=give_up, what=f"download of {url}"
+        _, attempts = await enforce_floor(
+            floor, with_retries(settings, fetch_once, give_up=give_up, what=f"download of {url}")
         )
         size, digest = await sink.finish()
+    except TransferTooSlow as exc:
+        await sink.discard()
+        raise DownloadFailed(
+            exc.describe("download", "from", url), context={"url": url, **exc.context()}
+        ) from exc
     except BaseException:
         await sink.discard()
         raise
@@ -131,6 +144,7 @@ async def _fetch_once(
     exact_size: int | None,
     on_progress: ProgressCallback | None,
     settings: TransferSettings,
+    floor: RateFloor | None,
 ) -> None:
     headers = {"Accept-Encoding": "identity"}
     if sink.size:
@@ -162,7 +176,9 @@ async def _fetch_once(
                     "the task allows; refused.",
                     context={"url": url, "declared": sink.size + declared, "cap": max_bytes},
                 )
-            await _stream_body(url, response, sink, max_bytes, total, on_progress, settings)
+            if floor is not None and total is not None:
+                floor.declare(total)
+            await _stream_body(url, response, sink, max_bytes, total, on_progress, settings, floor)
             if declared is None and exact_size is not None and sink.size < exact_size:
                 raise RetryableTransferError("the connection closed before the end of the file")
     except (UrlRefused, ForbiddenAddress) as exc:
@@ -185,11 +201,14 @@ async def _stream_body(
     total: int | None,
     on_progress: ProgressCallback | None,
     settings: TransferSettings,
+    floor: RateFloor | None,
 ) -> None:
     batch: list[bytes] = []
     batch_bytes = 0
     try:
         async for chunk in response.content.iter_any():
+            if floor is not None:
+                floor.feed(len(chunk), time.monotonic())
             if sink.size + batch_bytes + len(chunk) > max_bytes:
                 raise DownloadFailed(
                     f"{url} sent more than the {max_bytes} bytes the task allows; stopped.",

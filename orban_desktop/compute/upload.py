@@ -3,8 +3,11 @@
 :func:`upload` PUTs the file's bytes (aiohttp reads them in worker threads, chunk by chunk,
 never all in memory) to the task's ``output_url`` with ``Content-Length`` and ``X-Orban-SHA256:
 <hex>``. Any 2xx is success; 408, 429, 5xx and lost connections are retried 3 times with
-backoff; any other status (redirects included: an upload never follows one) fails at once.
-Imports aiohttp and the compute transfer helpers only, and nothing from Qt.
+backoff; any other status (redirects included: an upload never follows one) fails at once. The
+rate floor of ``TransferSettings`` (bytes handed to the connection over a sliding window, and a
+deadline from the file's size) spans the attempts and is checked on a timer, so a server that
+reads the body very slowly, or not at all, fails the upload within about one window; that is not
+retried. Imports aiohttp and the compute transfer helpers only, and nothing from Qt.
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ import aiohttp
 from orban_desktop.compute.http import (
     RetryableTransferError,
     TransferSettings,
+    enforce_floor,
     is_retryable_status,
     open_response,
     refused_address,
     with_retries,
 )
+from orban_desktop.compute.rate_floor import RateFloor, TransferTooSlow
 from orban_desktop.compute.urlpolicy import ForbiddenAddress
 from orban_desktop.errors import UploadFailed
 
@@ -58,12 +63,23 @@ class _CountingReader(io.BufferedReader):
         return chunk
 
 
-async def _open_counting(path: Path, on_progress: Callable[[int], None] | None) -> _CountingReader:
+async def _open_counting(
+    path: Path, on_progress: Callable[[int], None] | None, floor: RateFloor | None
+) -> _CountingReader:
+    """The file to stream; ``on_progress`` and ``floor`` hear of each chunk on the loop."""
     loop = asyncio.get_running_loop()
+    counted = 0
+
+    def on_loop(sent: int) -> None:
+        nonlocal counted
+        if floor is not None:
+            floor.feed(sent - counted, time.monotonic())
+        counted = sent
+        if on_progress is not None:
+            on_progress(sent)
 
     def report(sent: int) -> None:
-        if on_progress is not None:
-            loop.call_soon_threadsafe(on_progress, sent)
+        loop.call_soon_threadsafe(on_loop, sent)
 
     raw = await asyncio.to_thread(io.FileIO, path, "rb")
     return _CountingReader(raw, report)
@@ -88,11 +104,11 @@ async def upload(
         sha256_hex: Lowercase hex SHA-256 of the file, sent as ``X-Orban-SHA256``.
         size_bytes: The file's size, sent as ``Content-Length``.
         on_progress: Called with the bytes sent so far in the current attempt.
-        settings: Retries and chunk size; the defaults when ``None``.
+        settings: Retries and the rate floor; the defaults when ``None``.
 
     Raises:
-        UploadFailed: After the retries, or at once for a refused address or a 3xx/4xx answer
-            other than 408 and 429.
+        UploadFailed: After the retries, or at once for a refused address, a 3xx/4xx answer
+            other than 408 and 429, or a transfer below the rate floor or past its deadline.
     """
     settings = settings or TransferSettings()
     started = time.monotonic()
@@ -109,10 +125,16 @@ async def upload(
             context={"url": url, "attempts": attempts},
         )
 
-    put_once = functools.partial(_put_once, session, url, path, headers, on_progress)
-    status, attempts = await with_retries(
-        settings, put_once, give_up=give_up, what=f"upload to {url}"
-    )
+    floor = settings.rate_floor(size_bytes)
+    put_once = functools.partial(_put_once, session, url, path, headers, on_progress, floor)
+    try:
+        status, attempts = await enforce_floor(
+            floor, with_retries(settings, put_once, give_up=give_up, what=f"upload to {url}")
+        )
+    except TransferTooSlow as exc:
+        raise UploadFailed(
+            exc.describe("upload", "to", url), context={"url": url, **exc.context()}
+        ) from exc
     return Uploaded(url, status, time.monotonic() - started, attempts)
 
 
@@ -122,9 +144,10 @@ async def _put_once(
     path: Path,
     headers: Mapping[str, str],
     on_progress: Callable[[int], None] | None,
+    floor: RateFloor | None,
 ) -> int:
     """One PUT of the file; returns the 2xx status (a lost connection or 408/429/5xx: retryable)."""
-    body = await _open_counting(path, on_progress)
+    body = await _open_counting(path, on_progress, floor)
     try:
         try:
             async with open_response(

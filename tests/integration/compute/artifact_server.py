@@ -11,18 +11,31 @@ Routes (``name`` is a key of :attr:`ArtifactServer.files`):
 - ``GET /flaky/{name}``: two 503 answers, then the file.
 - ``GET /status/{code}``: that status.
 - ``GET /redirect?to=URL``: 302 to ``URL``.
+- ``GET /trickle/{name}``: declares the length, then sends :attr:`ArtifactServer.trickle_bytes`
+  every :attr:`ArtifactServer.trickle_interval_s` seconds (1 byte every 0.2 s by default).
+- ``GET /stall/{name}``: declares the length, then sends nothing until the client goes away.
 - ``PUT /upload/{name}``: stores the body and the ``X-Orban-SHA256`` header, 201.
 - ``PUT /upload-flaky/{name}``: a 500, then like ``/upload``.
 - ``PUT /upload-status/{code}``: that status.
+- ``PUT /upload-slow/{name}``: reads the body 1 KiB every 0.1 s; drops the connection after
+  :data:`SLOW_UPLOAD_S`.
+
+The slow download routes give up after :data:`SLOW_LIMIT_S`, so stopping the server never waits
+long.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
+
+SLOW_LIMIT_S = 15.0
+SLOW_UPLOAD_S = 2.5
 
 
 @dataclass
@@ -38,6 +51,9 @@ class ArtifactServer:
     uploads: dict[str, Upload] = field(default_factory=dict)
     requests: list[tuple[str, str, str | None]] = field(default_factory=list)  # method, path, Range
     hits: Counter[str] = field(default_factory=Counter)
+    trickle_bytes: int = 1
+    trickle_interval_s: float = 0.2
+    slow_upload_read: int = 0  # bytes the slow upload route has read so far
     port: int = 0
     _runner: web.AppRunner | None = None
 
@@ -54,6 +70,9 @@ class ArtifactServer:
         app.router.add_get("/flaky/{name}", self._flaky)
         app.router.add_get("/status/{code}", self._status)
         app.router.add_get("/redirect", self._redirect)
+        app.router.add_get("/trickle/{name}", self._trickle)
+        app.router.add_get("/stall/{name}", self._stall)
+        app.router.add_put("/upload-slow/{name}", self._upload_slow)
         app.router.add_put("/upload/{name}", self._upload)
         app.router.add_put("/upload-flaky/{name}", self._upload_flaky)
         app.router.add_put("/upload-status/{code}", self._status)
@@ -153,3 +172,42 @@ class ArtifactServer:
         if self.hits[request.path] == 1:
             return web.Response(status=500, text="try again")
         return await self._upload(request)
+
+    async def _trickle(self, request: web.Request) -> web.StreamResponse:
+        data = self._data(request)
+        response = web.StreamResponse(headers={"Content-Length": str(len(data))})
+        await response.prepare(request)
+        give_up = time.monotonic() + SLOW_LIMIT_S
+        try:
+            for start in range(0, len(data), self.trickle_bytes):
+                await response.write(data[start : start + self.trickle_bytes])
+                if time.monotonic() > give_up and request.transport is not None:
+                    request.transport.abort()  # not the whole body: never look finished
+                    return response
+                await asyncio.sleep(self.trickle_interval_s)
+        except ConnectionError:  # the client gave up
+            return response
+        await response.write_eof()
+        return response
+
+    async def _stall(self, request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Length": str(len(self._data(request)))})
+        await response.prepare(request)
+        give_up = time.monotonic() + SLOW_LIMIT_S
+        while time.monotonic() < give_up:
+            if request.transport is None or request.transport.is_closing():
+                break
+            await asyncio.sleep(0.05)
+        return response
+
+    async def _upload_slow(self, request: web.Request) -> web.StreamResponse:
+        # A client that has gone away is only seen once its buffered bytes are read, so this
+        # route cuts the connection itself after SLOW_UPLOAD_S rather than drain megabytes slowly.
+        give_up = time.monotonic() + SLOW_UPLOAD_S
+        while await request.content.read(1024):
+            self.slow_upload_read += 1024
+            if time.monotonic() > give_up and request.transport is not None:
+                request.transport.abort()
+                break
+            await asyncio.sleep(0.1)
+        return web.Response(status=201)

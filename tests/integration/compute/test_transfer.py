@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import aiohttp
@@ -241,3 +243,106 @@ async def test_upload_statuses(
         await upload(session, server.url(f"/upload-status/{status}"), tmp_path / "result",
                      sha256_hex=sha256_hex(b"x"), size_bytes=1, settings=FAST)  # fmt: skip
     assert server.hits[f"/upload-status/{status}"] == attempts
+
+
+FLOOR = TransferSettings(
+    retries=3, backoff_s=(0.01,), write_batch_bytes=64 * 1024, min_bytes_per_s=1024,
+    rate_window_s=1.0,
+)  # fmt: skip
+
+
+async def test_a_trickling_server_trips_the_floor_once_without_retries(
+    server: ArtifactServer, session: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    server.files["model"] = b"x" * 4096  # 1 byte every 0.2 s: 13 minutes
+    started = time.monotonic()
+    with pytest.raises(DownloadFailed) as caught:
+        await download(session, server.url("/trickle/model"), tmp_path / "m", max_bytes=4096,
+                       settings=FLOOR)  # fmt: skip
+    elapsed = time.monotonic() - started
+    message = str(caught.value)
+    assert f"The download from 127.0.0.1:{server.port} was too slow" in message
+    assert (
+        "in the last 1 s, below the floor of 1 KiB/s (network.transfer_min_rate_kib_s)" in message
+    )
+    assert caught.value.context["rule"] == "window"
+    assert 0 < caught.value.context["moved_bytes"] < 1024
+    assert 0.9 <= elapsed < 2.0  # within about one window of one, not after retries
+    assert server.hits["/trickle/model"] == 1
+    assert not (tmp_path / "m").exists()
+
+
+async def test_a_stalled_server_trips_the_floor_before_the_read_timeout(
+    server: ArtifactServer, session: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    server.files["model"] = DATA  # headers, then nothing; the session's read timeout is 10 s
+    started = time.monotonic()
+    with pytest.raises(DownloadFailed, match="0 bytes in the last 1 s, below the floor"):
+        await download(session, server.url("/stall/model"), tmp_path / "m", max_bytes=len(DATA),
+                       exact_size=len(DATA), settings=FLOOR)  # fmt: skip
+    assert time.monotonic() - started < 2.0
+    assert server.hits["/stall/model"] == 1
+    assert not (tmp_path / "m").exists()
+
+
+async def test_a_declared_size_sets_a_deadline(
+    server: ArtifactServer, session: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    server.files["model"] = b"y" * 1024  # declared: 1 KiB at 1 KiB/s plus 0.5 s is 1.5 s
+    settings = replace(FLOOR, rate_window_s=10.0, deadline_grace_s=0.5)  # the window never ends
+    started = time.monotonic()
+    with pytest.raises(DownloadFailed) as caught:
+        await download(session, server.url("/trickle/model"), tmp_path / "m", max_bytes=1024,
+                       settings=settings)  # fmt: skip
+    assert str(caught.value).endswith(
+        f"The download of 1.0 KiB from 127.0.0.1:{server.port} did not finish within its 1.5 s "
+        "deadline (declared size at 1 KiB/s plus 0.5 s). The task was handed back."
+    )
+    assert caught.value.context["rule"] == "deadline"
+    assert 1.4 <= time.monotonic() - started < 2.5
+    assert server.hits["/trickle/model"] == 1
+    assert not (tmp_path / "m").exists()
+
+
+async def test_a_steady_slow_download_above_the_floor_finishes(
+    server: ArtifactServer, session: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    data = os.urandom(12 * 1024)  # 512 bytes every 0.05 s: about 10 KiB/s for 1.2 s
+    server.files["model"] = data
+    server.trickle_bytes, server.trickle_interval_s = 512, 0.05
+    done = await download(
+        session, server.url("/trickle/model"), tmp_path / "m", max_bytes=len(data),
+        exact_size=len(data), expected_sha256=sha256_hex(data), settings=FLOOR,
+    )  # fmt: skip
+    assert done.seconds > FLOOR.rate_window_s and done.attempts == 1
+    assert (tmp_path / "m").read_bytes() == data
+
+
+async def test_a_floor_of_zero_lets_a_stall_run_into_the_read_timeout(
+    server: ArtifactServer, tmp_path: Path
+) -> None:
+    server.files["model"] = b"z" * 100
+    http = create_http_session(read_timeout_s=0.5)
+    try:
+        with pytest.raises(DownloadFailed, match="after 1 attempts: SocketTimeoutError"):
+            await download(http, server.url("/stall/model"), tmp_path / "m", max_bytes=100,
+                           settings=replace(FLOOR, retries=0, min_bytes_per_s=0))  # fmt: skip
+    finally:
+        await http.close()
+
+
+async def test_an_upload_to_a_server_that_reads_slowly_trips_the_floor(
+    server: ArtifactServer, session: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    size = 48 << 20  # more than the socket buffers take in at once
+    (tmp_path / "result").write_bytes(b"r" * size)
+    started = time.monotonic()
+    with pytest.raises(UploadFailed) as caught:
+        await upload(session, server.url("/upload-slow/r3"), tmp_path / "result",
+                     sha256_hex="0" * 64, size_bytes=size,
+                     settings=replace(FLOOR, min_bytes_per_s=256 * 1024))  # fmt: skip
+    message = str(caught.value)
+    assert f"The upload to 127.0.0.1:{server.port} was too slow" in message
+    assert "below the floor of 256 KiB/s (network.transfer_min_rate_kib_s)" in message
+    assert time.monotonic() - started < 3.0
+    assert server.hits["/upload-slow/r3"] == 1
