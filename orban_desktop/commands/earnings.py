@@ -1,9 +1,12 @@
-"""``orban-agent earnings [--history] [-n N]`` and ``export-earnings``: the ledger, exactly.
+"""``orban-agent earnings [--history] [--flagged] [-n N]`` and ``export-earnings``: the ledger.
 
 Both read the earnings ledger file directly (the agent need not run; reading beside a running
 agent is safe in WAL mode) and never change a record. Sums are integer micro-units printed as
-exact decimals; history amounts are shown as the platform sent them. ``export-earnings`` writes
-the upstream agent's ``earnings.json`` shape or CSV. Nothing here imports Qt.
+exact decimals; history amounts are shown as the platform sent them. Records kept apart (flagged:
+not from a task of this agent, a negative amount, far outside the task's priced range) are in no
+total: a "Not counted" line follows the totals, ``--flagged`` lists them with the reason and
+``--history`` marks them. ``export-earnings`` writes the upstream agent's ``earnings.json`` shape
+or CSV (flagged records included, with their flag). Nothing here imports Qt.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import argparse
 from pathlib import Path
 
 from orban_desktop.commands.base import Command, CommandContext
-from orban_desktop.earnings import EarningEntry, EarningsLedger
+from orban_desktop.earnings import EarningEntry, EarningsLedger, FlaggedSummary, describe_flag
 from orban_desktop.money import Money
 
 
@@ -21,12 +24,35 @@ def _open_ledger(context: CommandContext) -> EarningsLedger | None:
     return EarningsLedger(path) if path.exists() else None
 
 
+def _when(entry: EarningEntry) -> str:
+    return entry.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def history_line(entry: EarningEntry) -> str:
-    when = entry.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M")
     task = entry.task_id or "(no task id)"
+    line = (
+        f"  {_when(entry)}  {entry.amount.text:>12} {entry.currency}  {entry.status.value:<9}"
+        f"  {task}  {entry.gpu_hours:g} GPU h at {entry.rate_per_hour.text}/h"
+    )
+    if entry.flag is not None:
+        line += f"  [not counted: {describe_flag(entry.flag)}]"
+    return line
+
+
+def flagged_line(entry: EarningEntry) -> str:
+    """A record kept apart: when, which task, how much, and why it is not counted."""
+    task = entry.task_id or "(no task id)"
+    reason = "" if entry.flag is None else describe_flag(entry.flag)
+    return f"  {_when(entry)}  {task}  {entry.amount.text} {entry.currency}  {reason}"
+
+
+def not_counted_line(flagged: FlaggedSummary) -> str:
+    """The line after the totals when some records are kept apart."""
+    records = "record" if flagged.count == 1 else "records"
+    amount = f"{Money.from_micros(flagged.total_micros).text} {flagged.currency}"
     return (
-        f"  {when}  {entry.amount.text:>12} {entry.currency}  {entry.status.value:<9}  {task}"
-        f"  {entry.gpu_hours:g} GPU h at {entry.rate_per_hour.text}/h"
+        f"Not counted: {flagged.count} {records} ({amount}) the platform reported that this "
+        "agent cannot vouch for; see --flagged"
     )
 
 
@@ -40,6 +66,11 @@ def _positive(text: str) -> int:
 def _earnings_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--history", action="store_true", help="list the latest records too")
     parser.add_argument(
+        "--flagged",
+        action="store_true",
+        help="list the records kept apart (not counted in any total), with the reason",
+    )
+    parser.add_argument(
         "-n", "--lines", type=_positive, default=20, metavar="N", help="records listed (20)"
     )
 
@@ -51,6 +82,8 @@ def run_earnings(args: argparse.Namespace, context: CommandContext) -> int:
         return 0
     with ledger:
         summary = ledger.get_data(page_size=args.lines)
+        flagged = ledger.flagged_summary(summary.currency)
+        kept_apart = ledger.flagged(page_size=args.lines) if args.flagged else []
     currency = summary.currency
 
     def amount(micros: int) -> str:
@@ -62,12 +95,25 @@ def run_earnings(args: argparse.Namespace, context: CommandContext) -> int:
     context.out(f"  Confirmed: {amount(summary.confirmed_micros)}")
     context.out(f"  Paid:      {amount(summary.paid_micros)}")
     context.out(f"  Total:     {amount(summary.total_micros)} (confirmed + paid)")
+    if flagged.count:
+        context.out(not_counted_line(flagged))
+    if args.flagged:
+        _print_flagged(context, kept_apart, flagged.count)
     if args.history:
         shown = len(summary.history)
         context.out(f"History, newest first ({shown} of {summary.history_count}):")
         for entry in summary.history:
             context.out(history_line(entry))
     return 0
+
+
+def _print_flagged(context: CommandContext, entries: list[EarningEntry], count: int) -> None:
+    if not entries:
+        context.out("No records kept apart: every earning the platform reported is counted.")
+        return
+    context.out(f"Not counted, newest first ({len(entries)} of {count}):")
+    for entry in entries:
+        context.out(flagged_line(entry))
 
 
 def _export_arguments(parser: argparse.ArgumentParser) -> None:
@@ -95,7 +141,8 @@ def run_export(args: argparse.Namespace, context: CommandContext) -> int:
 
 EARNINGS = Command(
     name="earnings",
-    help="show today's, pending and total earnings (--history: the records)",
+    help="show today's, pending and total earnings (--history: the records; --flagged: those "
+    "not counted)",
     run=run_earnings,
     add_arguments=_earnings_arguments,
 )

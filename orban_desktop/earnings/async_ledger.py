@@ -22,6 +22,7 @@ from orban_desktop.earnings.records import (
     EarningEntry,
     EarningsPage,
     EarningsSummary,
+    FlaggedSummary,
     GpuTotal,
     ImportReport,
     PayoutEntry,
@@ -47,7 +48,10 @@ class AsyncEarningsLedger(StoreWorker[EarningsLedger]):
         return await cls._start(EarningsLedger, path, "earnings-ledger")
 
     async def record_earnings(self, entry: EarningEntry) -> RecordOutcome:
-        """Store one earning; returns after COMMIT returned (then, and only then, ACK it)."""
+        """Store one earning; returns after COMMIT returned (then, and only then, ACK it).
+
+        ``FLAGGED`` means a new record kept apart: add it to no live counter.
+        """
         return await self._call(self._store.record_earnings, entry)
 
     async def confirm_earnings(self, task_id: str) -> bool:
@@ -92,6 +96,12 @@ class AsyncEarningsLedger(StoreWorker[EarningsLedger]):
         page_size: int = 50,
     ) -> EarningsPage:
         return await self._call(self._store.query, start, end, status, page, page_size)
+
+    async def flagged(self, page: int = 0, page_size: int = 50) -> list[EarningEntry]:
+        return await self._call(self._store.flagged, page, page_size)
+
+    async def flagged_summary(self, currency: str = "USD") -> FlaggedSummary:
+        return await self._call(self._store.flagged_summary, currency)
 
     async def payouts(self, page: int = 0, page_size: int = 50) -> list[PayoutEntry]:
         return await self._call(self._store.payouts, page, page_size)

@@ -2,7 +2,9 @@
 
 The JSON export keeps the seed's shape ``{total_earnings, today_earnings, pending_earnings,
 history}`` with exact decimal strings (sums of exact texts, not of rounded micros) and RFC 3339
-times, so :mod:`.seed_import` reads it back unchanged. Files are written to a temporary name,
+times, so :mod:`.seed_import` reads it back unchanged. A flagged record (kept apart) is in no sum
+of the JSON but is in its history with a ``flag`` key, and in the CSV's ``flag`` column, so an
+export loses nothing and an import keeps it apart again. Files are written to a temporary name,
 fsynced and renamed, so a crash never leaves half an export. Imports nothing from Qt and no
 protocol message models.
 """
@@ -27,7 +29,7 @@ from orban_desktop.protocol.enums import EarningStatus
 CSV_COLUMNS = (
     "record_id", "task_id", "timestamp", "currency", "amount", "gpu_hours", "rate_per_hour",
     "amount_before_bonus", "bonus_multiplier", "status", "estimated_payout_date", "gpu_index",
-    "job_id",
+    "job_id", "flag",
 )  # fmt: skip
 
 
@@ -54,6 +56,8 @@ def write_seed_json(
     """Write the seed's shape; ``entries()`` is read twice (sums first, then the history)."""
     total = today = pending = Decimal(0)
     for entry in entries():
+        if entry.flag is not None:
+            continue  # kept apart: listed below, in no total
         if entry.status is EarningStatus.PENDING:
             pending += entry.amount.decimal
         else:
@@ -68,6 +72,8 @@ def write_seed_json(
             item = {"timestamp": rfc3339(entry.recorded_at), "task_id": entry.task_id,
                     "gpu_hours": entry.gpu_hours, "rate_per_hour": entry.rate_per_hour.text,
                     "amount": entry.amount.text, "status": entry.status.value}  # fmt: skip
+            if entry.flag is not None:
+                item["flag"] = entry.flag.value
             text = textwrap.indent(json.dumps(item, indent=2, ensure_ascii=False), "    ")
             out.write(("," if count else "") + "\n" + text)
             count += 1
@@ -96,7 +102,7 @@ def write_csv(path: Path, entries: Iterable[EarningEntry]) -> int:
                 "" if bb is None else bb.text,
                 "" if e.bonus_multiplier is None else repr(e.bonus_multiplier), e.status.value,
                 _cell(e.estimated_payout_date), "" if e.gpu_index is None else e.gpu_index,
-                _cell(e.job_id),
+                _cell(e.job_id), "" if e.flag is None else e.flag.value,
             ))  # fmt: skip
             count += 1
     return count

@@ -5,7 +5,9 @@ operations (``record_earnings``, ``confirm_earnings``, ``get_data``, ``update_to
 payouts, chart sums, a filtered query, JSON/CSV export and import of the upstream file. Every write
 is one ``BEGIN IMMEDIATE`` ... ``COMMIT`` in WAL mode with ``synchronous=FULL``: when a write method
 returns, the change is on disk, so the caller may acknowledge it to the platform. Storing is
-idempotent by ``record_id``; statuses only move forward (Pending -> Confirmed -> Paid). The
+idempotent by ``record_id``; statuses only move forward (Pending -> Confirmed -> Paid). A flagged
+record (see :class:`~orban_desktop.earnings.records.EarningFlag`) is stored apart: listed by
+``flagged``, summed by ``flagged_summary``, in no other total. The
 connection belongs to the thread that made the ledger; :class:`.async_ledger.AsyncEarningsLedger`
 gives the event loop a facade. The connection, transactions and lifetime are those of
 :class:`orban_desktop.storage.store.SqliteStore`. Imports nothing from Qt and no protocol message
@@ -22,13 +24,14 @@ from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from orban_desktop.earnings import export, queries, writes
+from orban_desktop.earnings import export, flagged, queries, writes
 from orban_desktop.earnings.local_time import local_date, local_day_bounds
 from orban_desktop.earnings.records import (
     DailyTotal,
     EarningEntry,
     EarningsPage,
     EarningsSummary,
+    FlaggedSummary,
     GpuTotal,
     ImportReport,
     PayoutEntry,
@@ -83,7 +86,12 @@ class EarningsLedger(SqliteStore):
         )
 
     def record_earnings(self, entry: EarningEntry) -> RecordOutcome:
-        """Store one earning (idempotent by ``record_id``); committed when this returns."""
+        """Store one earning (idempotent by ``record_id``); committed when this returns.
+
+        Returns:
+            ``FLAGGED`` for a new record kept apart (add it to no live counter), ``STORED`` for a
+            new one that counts, else what a redelivery did.
+        """
         with self._transaction() as conn:
             return writes.record_earning(conn, entry, _now_us())
 
@@ -174,6 +182,16 @@ class EarningsLedger(SqliteStore):
             return queries.query(
                 conn, start=start, end=end, status=status, page=page, page_size=page_size
             )
+
+    def flagged(self, page: int = 0, page_size: int = 50) -> list[EarningEntry]:
+        """The records kept apart (flagged, in no total), newest first."""
+        with self.snapshot() as conn:
+            return flagged.flagged_page(conn, page, page_size)
+
+    def flagged_summary(self, currency: str = "USD") -> FlaggedSummary:
+        """How many records in ``currency`` are kept apart, and what they sum to (in no total)."""
+        with self.snapshot() as conn:
+            return flagged.flagged_summary(conn, currency)
 
     def payouts(self, page: int = 0, page_size: int = 50) -> list[PayoutEntry]:
         """Recorded payouts, newest first."""

@@ -4,6 +4,7 @@ Every function takes an open ``sqlite3.Connection`` (owned by :class:`EarningsLe
 the frozen dataclasses of :mod:`.records`. Local calendar days become UTC microsecond ranges
 (:mod:`.local_time`), so every day query is a range scan of a covering index, and the totals come
 from the trigger-kept ``totals`` table, so the dashboard costs the same at any history size.
+Flagged records (kept apart) are in no sum; they are listed, with their flag, like any other.
 Imports nothing from Qt and no protocol models.
 """
 
@@ -18,6 +19,7 @@ from orban_desktop.earnings.local_time import from_us, local_date, local_day_bou
 from orban_desktop.earnings.records import (
     DailyTotal,
     EarningEntry,
+    EarningFlag,
     EarningsPage,
     EarningsSummary,
     GpuTotal,
@@ -32,7 +34,7 @@ MAX_CHART_DAYS = 366
 EARNING_COLUMNS = (
     "record_id, task_id, currency, amount_text, amount_micros, gpu_hours, rate_text, rate_micros,"
     " before_bonus_text, before_bonus_micros, bonus_multiplier, status, recorded_at_us,"
-    " estimated_payout_date, gpu_index, job_id"
+    " estimated_payout_date, gpu_index, job_id, flag"
 )
 _NEWEST_FIRST = "ORDER BY recorded_at_us DESC, id DESC"
 
@@ -44,7 +46,8 @@ def _money(text: str | None, micros: int | None) -> Money | None:
 def earning_from_row(row: tuple[Any, ...]) -> EarningEntry:
     """Build an entry from a row selected with :data:`EARNING_COLUMNS`."""
     (record_id, task_id, currency, amount_text, amount_micros, gpu_hours, rate_text, rate_micros,
-     bb_text, bb_micros, bonus, status, at_us, payout_date, gpu_index, job_id) = row  # fmt: skip
+     bb_text, bb_micros, bonus, status, at_us, payout_date, gpu_index, job_id,
+     flag) = row  # fmt: skip
     return EarningEntry(
         record_id=str(record_id),
         task_id=str(task_id),
@@ -59,6 +62,7 @@ def earning_from_row(row: tuple[Any, ...]) -> EarningEntry:
         estimated_payout_date=None if payout_date is None else str(payout_date),
         gpu_index=None if gpu_index is None else int(gpu_index),
         job_id=None if job_id is None else str(job_id),
+        flag=None if flag is None else EarningFlag(flag),
     )
 
 
@@ -73,7 +77,7 @@ def _sum_between(
 ) -> tuple[int, int]:
     row = conn.execute(
         "SELECT coalesce(sum(amount_micros), 0), count(*) FROM earnings"
-        " WHERE recorded_at_us >= ? AND recorded_at_us < ? AND currency = ?",
+        " WHERE recorded_at_us >= ? AND recorded_at_us < ? AND currency = ? AND flag IS NULL",
         (start_us, end_us, currency),
     ).fetchone()
     return int(row[0]), int(row[1])
@@ -88,10 +92,14 @@ def summary(
     tz: tzinfo | None,
     currency: str,
 ) -> EarningsSummary:
-    """The dashboard: sums from the trigger-kept ``totals`` table plus one page of history."""
+    """The dashboard: sums from the trigger-kept ``totals`` table plus one page of history.
+
+    The totals hold counted records only; ``history_count`` adds the flagged ones, which the
+    history lists too.
+    """
     check_paging(page, page_size)
     by_status = {EarningStatus(s): 0 for s in EarningStatus}
-    history_count = 0
+    history_count = flagged_count(conn)
     totals = conn.execute(
         "SELECT currency, status, sum(amount_micros), sum(record_count) FROM totals"
         " GROUP BY currency, status"
@@ -122,7 +130,7 @@ def summary(
 def today_micros(
     conn: sqlite3.Connection, now: datetime | None, tz: tzinfo | None, currency: str
 ) -> int:
-    """Sum of every record whose local date is today."""
+    """Sum of every counted record whose local date is today."""
     return _sum_between(conn, *local_day_bounds(local_date(now, tz), tz), currency)[0]
 
 
@@ -139,6 +147,11 @@ def daily_totals(
         micros, count = _sum_between(conn, *local_day_bounds(day, tz), currency)
         result.append(DailyTotal(day=day, amount_micros=micros, record_count=count))
     return result
+
+
+def flagged_count(conn: sqlite3.Connection) -> int:
+    """How many records are kept apart (any currency), from their partial index."""
+    return int(conn.execute("SELECT count(*) FROM earnings WHERE flag IS NOT NULL").fetchone()[0])
 
 
 def totals_by_gpu(conn: sqlite3.Connection, currency: str) -> list[GpuTotal]:

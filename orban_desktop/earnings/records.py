@@ -3,8 +3,10 @@
 The ledger does not import the protocol message models: the agent converts an EARNINGS_RECORD or
 PAYOUT_NOTIFICATION into an :class:`EarningEntry` or :class:`PayoutEntry` and hands that over.
 Amounts are :class:`~orban_desktop.money.Money` (exact wire text plus integer micro-units), never
-floats. Results are frozen dataclasses with integer micro-unit sums. Imports only
-``orban_desktop.money`` and ``orban_desktop.protocol.enums``; nothing from Qt.
+floats. An entry with an :class:`EarningFlag` is stored apart: kept, listed and exported, but in
+no total (a negative amount is always flagged). Results are frozen dataclasses with integer
+micro-unit sums. Imports only ``orban_desktop.money`` and ``orban_desktop.protocol.enums``;
+nothing from Qt.
 """
 
 from __future__ import annotations
@@ -28,6 +30,34 @@ PAYOUT_STATUS_RANK: dict[PayoutStatus, int] = {
     PayoutStatus.COMPLETED: 1,
     PayoutStatus.FAILED: 1,
 }
+
+
+class EarningFlag(StrEnum):
+    """Why an earning is kept apart: stored and listed, but not in any total."""
+
+    #: The record is for a task this agent never ran.
+    NOT_OUR_TASK = "not_our_task"
+    #: The amount is below zero.
+    NEGATIVE = "negative"
+    #: The amount is far outside the price the task was offered at.
+    OUT_OF_RANGE = "out_of_range"
+
+    @property
+    def description(self) -> str:
+        """The reason in plain English, e.g. ``"not from a task of this agent"``."""
+        return _FLAG_DESCRIPTIONS[self]
+
+
+_FLAG_DESCRIPTIONS: dict[EarningFlag, str] = {
+    EarningFlag.NOT_OUR_TASK: "not from a task of this agent",
+    EarningFlag.NEGATIVE: "a negative amount",
+    EarningFlag.OUT_OF_RANGE: "far outside the task's priced range",
+}
+
+
+def describe_flag(flag: EarningFlag) -> str:
+    """The reason a flagged earning is not counted, in plain English."""
+    return flag.description
 
 
 def _require_utc(value: datetime, name: str) -> datetime:
@@ -54,6 +84,8 @@ class EarningEntry:
         estimated_payout_date: The platform's estimate, as sent; None when not given.
         gpu_index: Which local GPU did the work; None when unknown.
         job_id: The platform's job id; None when unknown.
+        flag: Why the earning is kept apart (in no total); None for an earning that counts. A
+            negative amount is flagged :attr:`EarningFlag.NEGATIVE` when no other flag is given.
     """
 
     record_id: str
@@ -69,11 +101,21 @@ class EarningEntry:
     estimated_payout_date: str | None = None
     gpu_index: int | None = None
     job_id: str | None = None
+    flag: EarningFlag | None = None
 
     def __post_init__(self) -> None:
         if not self.record_id:
             raise ValueError("an earning needs a non-empty record_id")
         object.__setattr__(self, "recorded_at", _require_utc(self.recorded_at, "recorded_at"))
+        if self.flag is not None:
+            object.__setattr__(self, "flag", EarningFlag(self.flag))
+        elif self.amount.decimal < 0:
+            object.__setattr__(self, "flag", EarningFlag.NEGATIVE)
+
+    @property
+    def counted(self) -> bool:
+        """True when the earning is in the totals (it has no flag)."""
+        return self.flag is None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,6 +157,8 @@ class RecordOutcome(StrEnum):
     STATUS_UPDATED = "status updated"
     #: Same id, different amounts or fields: the first version is kept (and a warning logged).
     CONFLICT_KEPT_FIRST = "conflict, first kept"
+    #: A new record with a flag: stored apart, in no total (so add it to no live counter).
+    FLAGGED = "stored apart, flagged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +166,8 @@ class EarningsSummary:
     """The dashboard's numbers, in micro-units of ``currency``, and one page of history.
 
     ``total`` keeps the upstream tracker's meaning: confirmed plus paid; ``pending`` is apart;
-    ``today`` is every record (any status) whose local date is today.
+    ``today`` is every record (any status) whose local date is today. Flagged records are in no
+    sum, but they are in ``history`` (with their flag) and in ``history_count``.
     """
 
     currency: str
@@ -138,8 +183,20 @@ class EarningsSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class FlaggedSummary:
+    """The records kept apart (flagged) in ``currency``: how many, and what they would sum to.
+
+    ``total_micros`` is the plain sum of their amounts, so it may be negative; it is in no total.
+    """
+
+    count: int
+    total_micros: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
 class DailyTotal:
-    """Sum of one local calendar day (any status)."""
+    """Sum of one local calendar day (any status; flagged records are not in it)."""
 
     day: date
     amount_micros: int
@@ -148,7 +205,7 @@ class DailyTotal:
 
 @dataclass(frozen=True, slots=True)
 class GpuTotal:
-    """Sum per local GPU; ``gpu_index`` None collects records with no GPU reported."""
+    """Sum per local GPU (flagged records not in it); ``gpu_index`` None: no GPU reported."""
 
     gpu_index: int | None
     amount_micros: int
@@ -171,13 +228,14 @@ class ImportReport:
     """What an import of a seed-format ``earnings.json`` did.
 
     Attributes:
-        imported: Records newly stored.
+        imported: Records newly stored (flagged ones included).
         skipped_duplicates: Records already in the ledger (same id), unchanged.
         status_updated: Records already stored whose status moved forward.
         conflicts: Records whose id was stored with other amounts (the stored one is kept).
         stated_totals_match: Whether the file's own total and pending equal its history's sums
-            (a check only: the ledger always sums its records).
+            of the records that count (a check only: the ledger always sums its records).
         mismatches: Human-readable notes where they do not.
+        flagged: Of the records newly stored, those kept apart (flagged), in no total.
     """
 
     imported: int
@@ -186,3 +244,4 @@ class ImportReport:
     conflicts: int = 0
     stated_totals_match: bool = True
     mismatches: list[str] = field(default_factory=list)
+    flagged: int = 0

@@ -4,7 +4,9 @@ Each migration is a tuple of SQL statements applied with its version bump in one
 crash mid-migration leaves the previous version intact. Amounts are stored twice: the integer
 micro-units (``*_micros``, for sums) and the exact wire text (``*_text``, for exports). Times are
 integer microseconds since the Unix epoch, UTC. A ``totals`` table, kept by triggers in the same
-transaction as every change, makes the dashboard's sums O(1) at any history size. The version table
+transaction as every change, makes the dashboard's sums O(1) at any history size; a flagged record
+(``flag`` not NULL: kept apart, see :class:`~orban_desktop.earnings.records.EarningFlag`) is never
+in it, nor in the day sums' partial index. The version table
 and the migration runner are :mod:`orban_desktop.storage.database`'s. Imports only the standard
 library and ``orban_desktop.storage``; nothing from Qt.
 """
@@ -15,7 +17,7 @@ import sqlite3
 
 from orban_desktop.storage.database import Migrations, apply_migrations, schema_version
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "STORE_NAME", "migrate", "schema_version"]
+__all__ = ["FLAG_VALUES", "MIGRATIONS", "SCHEMA_VERSION", "STORE_NAME", "migrate", "schema_version"]
 
 #: What messages and logs call the ledger's file.
 STORE_NAME = "earnings database"
@@ -109,8 +111,48 @@ _V1: tuple[str, ...] = (
     )""",
 )
 
+#: The values ``earnings.flag`` may hold (the ``EarningFlag`` members of version 2).
+FLAG_VALUES = ("not_our_task", "negative", "out_of_range")
+_FLAG_LIST = ", ".join(f"'{value}'" for value in FLAG_VALUES)
+# Version 2's totals triggers: only unflagged records are added to or taken from the totals.
+_ADD_NEW_COUNTED = """INSERT INTO totals
+                (currency, status, gpu_key, amount_micros, gpu_hours, record_count)
+            SELECT NEW.currency, NEW.status, coalesce(NEW.gpu_index, -1), NEW.amount_micros,
+                   NEW.gpu_hours, 1 WHERE NEW.flag IS NULL
+            ON CONFLICT (currency, status, gpu_key) DO UPDATE SET
+                amount_micros = amount_micros + excluded.amount_micros,
+                gpu_hours = gpu_hours + excluded.gpu_hours,
+                record_count = record_count + 1;"""
+_SUBTRACT_OLD_COUNTED = _SUBTRACT_OLD.replace(";", " AND OLD.flag IS NULL;")
+
+#: Flagged earnings: kept and listed, in no total. Records already stored with a negative amount
+#: are flagged as such (the update trigger takes them out of the totals).
+_V2: tuple[str, ...] = (
+    f"ALTER TABLE earnings ADD COLUMN flag TEXT CHECK (flag IS NULL OR flag IN ({_FLAG_LIST}))",
+    "DROP TRIGGER earnings_totals_insert",
+    "DROP TRIGGER earnings_totals_delete",
+    "DROP TRIGGER earnings_totals_update",
+    f"""CREATE TRIGGER earnings_totals_insert AFTER INSERT ON earnings BEGIN
+        {_ADD_NEW_COUNTED}
+    END""",
+    f"""CREATE TRIGGER earnings_totals_delete AFTER DELETE ON earnings BEGIN
+        {_SUBTRACT_OLD_COUNTED}
+    END""",
+    f"""CREATE TRIGGER earnings_totals_update
+        AFTER UPDATE OF status, amount_micros, currency, gpu_index, gpu_hours, flag ON earnings
+        BEGIN
+        {_SUBTRACT_OLD_COUNTED}
+        {_ADD_NEW_COUNTED}
+    END""",
+    # The day sums (counted records only) and the flagged list, each from its own small index.
+    """CREATE INDEX earnings_counted_by_time ON earnings (recorded_at_us, currency, amount_micros)
+        WHERE flag IS NULL""",
+    "CREATE INDEX earnings_flagged_by_time ON earnings (recorded_at_us) WHERE flag IS NOT NULL",
+    "UPDATE earnings SET flag = 'negative' WHERE amount_micros < 0",
+)
+
 #: Ordered migrations: ``MIGRATIONS[i]`` takes the schema from version ``i`` to ``i + 1``.
-MIGRATIONS: Migrations = (_V1,)
+MIGRATIONS: Migrations = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -5,7 +5,9 @@ float, so amounts keep their exact text whether the file wrote them as strings o
 the upstream agent wrote with an empty ``task_id`` get a stable id: a hash of their content plus
 how many identical records came before, so importing the same file, or an export of it, twice adds
 nothing. The file's own totals are kept as written and checked against its history, never used
-for sums. Imports nothing from Qt and no protocol message models.
+for sums. A record with a ``flag`` (an export of a flagged record) is imported kept apart again,
+as is any negative amount; neither is in the stated totals checked. Imports nothing from Qt and no
+protocol message models.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from orban_desktop.earnings.local_time import rfc3339
-from orban_desktop.earnings.records import EarningEntry, ImportReport, RecordOutcome
+from orban_desktop.earnings.records import EarningEntry, EarningFlag, ImportReport, RecordOutcome
 from orban_desktop.errors import StorageError
 from orban_desktop.money import Money, MoneyError
 from orban_desktop.protocol.enums import EarningStatus
@@ -71,6 +73,7 @@ def _entry(item: object, where: str, seen: dict[str, int]) -> EarningEntry:
         gpu_hours = float(Decimal(str(item["gpu_hours"])))
         amount = _money_text(item["amount"], f"{where}.amount")
         rate = _money_text(item["rate_per_hour"], f"{where}.rate_per_hour")
+        flag = None if item.get("flag") is None else EarningFlag(item["flag"])
     except (KeyError, ValueError, ArithmeticError) as exc:
         raise SeedImportError(f"{where}: missing or invalid field ({exc})") from exc
     key = "|".join((rfc3339(stamp), str(amount.decimal.normalize()),
@@ -83,6 +86,7 @@ def _entry(item: object, where: str, seen: dict[str, int]) -> EarningEntry:
         rate_per_hour=rate,
         status=status,
         recorded_at=stamp,
+        flag=flag,
     )
 
 
@@ -115,10 +119,11 @@ def read_seed_json(path: Path) -> SeedFile:
 def import_report(seed: SeedFile, outcomes: list[RecordOutcome]) -> ImportReport:
     """Count outcomes and check the file's stated total and pending against its history."""
     mismatches = []
+    counted = [e for e in seed.entries if e.counted]
     sums = {
-        "total_earnings": sum((e.amount.decimal for e in seed.entries if e.status in _COUNTED),
+        "total_earnings": sum((e.amount.decimal for e in counted if e.status in _COUNTED),
                               Decimal(0)),
-        "pending_earnings": sum((e.amount.decimal for e in seed.entries
+        "pending_earnings": sum((e.amount.decimal for e in counted
                                  if e.status is EarningStatus.PENDING), Decimal(0)),
     }  # fmt: skip
     for name, stated in (("total_earnings", seed.stated_total),
@@ -126,10 +131,11 @@ def import_report(seed: SeedFile, outcomes: list[RecordOutcome]) -> ImportReport
         if stated is not None and Decimal(stated) != sums[name]:
             mismatches.append(f"{name} says {stated}, its history sums to {sums[name]}")
     return ImportReport(
-        imported=outcomes.count(RecordOutcome.STORED),
+        imported=outcomes.count(RecordOutcome.STORED) + outcomes.count(RecordOutcome.FLAGGED),
         skipped_duplicates=outcomes.count(RecordOutcome.ALREADY_STORED),
         status_updated=outcomes.count(RecordOutcome.STATUS_UPDATED),
         conflicts=outcomes.count(RecordOutcome.CONFLICT_KEPT_FIRST),
         stated_totals_match=not mismatches,
         mismatches=mismatches,
+        flagged=outcomes.count(RecordOutcome.FLAGGED),
     )

@@ -4,7 +4,10 @@ Each function runs inside a transaction the caller (:class:`EarningsLedger`) ope
 decides what is committed together. An entry whose id is already stored is never stored twice: a
 later status (Pending -> Confirmed -> Paid; Processing -> Completed or Failed) updates the row, an
 older one is ignored, and different amounts under the same id keep the first version and log a
-warning. Imports nothing from Qt and no protocol message models.
+warning. A new record with a flag is stored apart (in no total) and reported as
+:attr:`RecordOutcome.FLAGGED`; a stored record keeps the flag it was first stored with, whatever a
+redelivery says (a status change never moves it into or out of the totals). Imports nothing from
+Qt and no protocol message models.
 """
 
 from __future__ import annotations
@@ -65,18 +68,25 @@ def record_earning(conn: sqlite3.Connection, entry: EarningEntry, now_us: int) -
             "INSERT INTO earnings (record_id, task_id, currency, amount_micros, amount_text,"
             " gpu_hours, rate_micros, rate_text, before_bonus_micros, before_bonus_text,"
             " bonus_multiplier, status, recorded_at_us, estimated_payout_date, gpu_index, job_id,"
-            " updated_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " updated_at_us, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 entry.record_id, entry.task_id, entry.currency, entry.amount.micros,
                 entry.amount.text, entry.gpu_hours, entry.rate_per_hour.micros,
                 entry.rate_per_hour.text, None if bb is None else bb.micros,
                 None if bb is None else bb.text, entry.bonus_multiplier, entry.status.value,
                 to_us(entry.recorded_at), entry.estimated_payout_date, entry.gpu_index,
-                entry.job_id, now_us,
+                entry.job_id, now_us, None if entry.flag is None else entry.flag.value,
             ),
         )  # fmt: skip
-        return RecordOutcome.STORED
+        return RecordOutcome.STORED if entry.flag is None else RecordOutcome.FLAGGED
     stored = earning_from_row(row)
+    if stored.flag != entry.flag:
+        _log.warning(
+            "earning %s redelivered flagged %s, stored flagged %s; the stored flag is kept",
+            entry.record_id,
+            entry.flag or "none",
+            stored.flag or "none",
+        )
     differences = _differences(stored, entry)
     if differences:
         _log.warning(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from orban_desktop.earnings.records import EarningEntry, PayoutEntry
+from orban_desktop.earnings.records import EarningEntry, EarningFlag, PayoutEntry
 from orban_desktop.money import Money
 from orban_desktop.protocol.enums import EarningStatus, PayoutStatus
 
@@ -25,6 +25,7 @@ def earning(
     gpu_index: int | None = 0,
     gpu_hours: float = 0.5,
     rate: str = "1.25",
+    flag: EarningFlag | None = None,
 ) -> EarningEntry:
     """An EARNINGS_RECORD-like entry: the record id is the task id."""
     return EarningEntry(
@@ -40,6 +41,7 @@ def earning(
         estimated_payout_date="2025-12-01",
         gpu_index=gpu_index,
         job_id=f"job-{task_id}",
+        flag=flag,
     )
 
 

@@ -90,16 +90,16 @@ def test_schema_from_a_newer_agent_is_refused(ledger_path: Path) -> None:
 
 def test_migrations_apply_in_order_and_a_failing_one_rolls_back(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "m.sqlite3", isolation_level=None)
-    assert migrate(conn) == SCHEMA_VERSION == 1
-    assert migrate(conn) == 1  # nothing left to do
+    assert migrate(conn) == SCHEMA_VERSION == len(MIGRATIONS) == 2
+    assert migrate(conn) == SCHEMA_VERSION  # nothing left to do
     broken = (*MIGRATIONS, ("ALTER TABLE earnings ADD COLUMN note TEXT", "NOT VALID SQL"))
     with pytest.raises(sqlite3.OperationalError):
         migrate(conn, broken)
-    assert schema_version(conn) == 1
+    assert schema_version(conn) == SCHEMA_VERSION
     columns = [row[1] for row in conn.execute("PRAGMA table_info(earnings)")]
     assert "note" not in columns  # the half-applied step was rolled back
     working = (*MIGRATIONS, ("ALTER TABLE earnings ADD COLUMN note TEXT",))
-    assert migrate(conn, working) == 2
+    assert migrate(conn, working) == SCHEMA_VERSION + 1
     assert "note" in [row[1] for row in conn.execute("PRAGMA table_info(earnings)")]
     conn.close()
 
