@@ -13,6 +13,8 @@ nothing from the project and nothing from Qt.
     ├── ConfigError                 bad or unreadable configuration file
     ├── KeyFileError                identity key missing, unsafe or malformed
     ├── ProtocolError               a frame that is not valid Orban protocol v1
+    │   ├── UnknownMessageType      a ``type`` this protocol version does not have
+    │   └── MessageTooLarge         a frame over the size limit
     ├── NetworkError
     │   ├── ConnectionFailed        recoverable: reconnect with backoff
     │   └── AuthenticationFailed    not recoverable: stop, tell the user to check the key
@@ -77,6 +79,18 @@ class ProtocolError(OrbanError):
 
     title = "Protocol error"
     code = "INVALID_MESSAGE"
+
+
+class UnknownMessageType(ProtocolError):
+    """A well-formed frame whose ``type`` this agent does not know (spec §10.1)."""
+
+    code = "UNKNOWN_MESSAGE_TYPE"
+
+
+class MessageTooLarge(ProtocolError):
+    """A frame over ``MAX_FRAME_BYTES``."""
+
+    code = "MESSAGE_TOO_LARGE"
 
 
 class NetworkError(OrbanError):

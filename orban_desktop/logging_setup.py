@@ -5,7 +5,9 @@ created owner-only in a 0700 folder), an optional console handler, and a handler
 each record as a :class:`~orban_desktop.events.LogRecorded` event for the GUI's live log view.
 Records print as ``time level logger: message key=value ...``, where the pairs are the ``extra``
 fields a caller passed; an extra whose name looks like a secret (key, token, signature, password)
-is printed as ``<redacted>``, so a slip never puts a secret in a log file. Calling it again
+is printed as ``<redacted>``, so a slip never puts a secret in a log file. Control characters
+in a message or a value are escaped (:func:`escape_controls`), so text that came from the wire
+cannot forge a log line; a traceback keeps its lines. Calling it again
 replaces what an earlier call installed. Imports ``events`` only from the project; never Qt.
 """
 
@@ -38,8 +40,28 @@ _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)
 _INSTALLED_MARK = "_orban_installed"
 
 
+#: Characters that could end or rewrite a log line: C0/C1 controls, DEL, Unicode line breaks.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str) -> str:
+    """``text`` on one line: each control character written as an escape (``\\n``, ``\\x1b``).
+
+    Platform text (an ERROR's message, a task id, a reason) reaches log lines; escaped, a newline
+    in it cannot start a forged line such as ``... orban_desktop.earnings: owner approved payout``.
+    """
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group()) or _escape(ord(m.group())), text)
+
+
+def _escape(code: int) -> str:
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
 def _format_value(value: object) -> str:
-    text = str(value)
+    text = escape_controls(str(value))
     if not text or any(char.isspace() or char in '"=' for char in text):
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
     return text
@@ -50,6 +72,12 @@ class StructuredFormatter(logging.Formatter):
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        # The message (with its arguments, which may be platform text) stays on one line; a
+        # traceback, added after this by ``format``, keeps its own lines.
+        record.message = escape_controls(record.message)
+        return super().formatMessage(record)
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
@@ -93,7 +121,8 @@ class EventBusHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            event = LogRecorded(record.levelno, record.name, record.getMessage(), record.created)
+            message = escape_controls(record.getMessage())
+            event = LogRecorded(record.levelno, record.name, message, record.created)
         except Exception:
             self.handleError(record)
             return

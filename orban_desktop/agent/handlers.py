@@ -1,8 +1,9 @@
 """What the agent does with each frame the platform sends while a session is up.
 
 TASK_ASSIGN is answered at once (accept or reject with upstream's reason code); earnings and
-payouts are committed to the ledger *before* they are acknowledged; a POW_CHALLENGE is solved
-off the event loop; ACKs settle the outbox. A malformed frame is answered with ERROR and the
+payouts are committed to the ledger *before* they are acknowledged; a POW_CHALLENGE goes to
+:class:`~orban_desktop.agent.pow_answer.PowResponder` (solved off the loop, within its deadline);
+ACKs settle the outbox. A malformed frame is answered with ERROR and the
 session goes on. Imports nothing from Qt.
 """
 
@@ -10,22 +11,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from orban_desktop.agent.earning_check import earning_flag
 from orban_desktop.agent.outbox import AsyncResultOutbox, OutboxItem
+from orban_desktop.agent.pow_answer import PowAnswer, PowResponder
 from orban_desktop.agent.tasks import FINISHED_KEPT, TaskRunner
 from orban_desktop.compute import TaskExecutor
 from orban_desktop.compute.runner_probe import RunnerAvailability
-from orban_desktop.earnings import AsyncEarningsLedger, EarningEntry, PayoutEntry, RecordOutcome
-from orban_desktop.errors import AuthenticationFailed, OrbanError, ValidationFailed
+from orban_desktop.earnings import (
+    AsyncEarningsLedger,
+    EarningEntry,
+    PayoutEntry,
+    RecordOutcome,
+    describe_flag,
+)
+from orban_desktop.errors import AuthenticationFailed, ValidationFailed
 from orban_desktop.events import EarningRecorded, EventBus, Notice, PayoutReceived
 from orban_desktop.gpu.detector import GPUDetector
 from orban_desktop.gpu.device import GPUStatus
-from orban_desktop.gpu.pow import solve_pow_async
 from orban_desktop.gpu.requirements import GPURequirements
 from orban_desktop.protocol import messages as m
 from orban_desktop.protocol import types as t
@@ -73,7 +80,7 @@ class MessageHandlers:
         self._outbox = outbox
         self._bus = bus
         self._on_earning = on_earning
-        self._background: set[asyncio.Task[None]] = set()
+        self.pow = PowResponder(self._pow_answered, ctx.send)
         #: GPU of each recent task, for the ledger's per-GPU sums (bounded like the runner's).
         self._gpu_of_task: OrderedDict[str, int] = OrderedDict()
 
@@ -88,7 +95,7 @@ class MessageHandlers:
             case m.PayoutNotification():
                 await self.on_payout(message)
             case m.PowChallenge():
-                self._spawn(self.on_pow(message))
+                await self.pow.offer(message)
             case m.Ack():
                 task_id = await self._outbox.mark_acked(message.acked_message_id)
                 logger.debug(
@@ -108,6 +115,10 @@ class MessageHandlers:
         if task_id in self._runner.finished:
             await self._redeliver(self._runner.finished[task_id])
             return  # we already ran it: send the stored result again, never run it twice
+        stored = await self._outbox.result_for(task_id)  # finished before a restart
+        if stored is not None:
+            await self._redeliver(stored)
+            return
         reason, details = self._refusal()
         if reason is not None:
             return await self._reject(task_id, reason, details)
@@ -165,6 +176,7 @@ class MessageHandlers:
     # ------------------------------------------------------------ money
     async def on_earnings(self, record: m.EarningsRecord) -> None:
         detail = record.earnings
+        flag = earning_flag(detail.final_amount_usd, await self._outbox.task_run(record.task_id))
         entry = EarningEntry(
             record_id=record.task_id,
             task_id=record.task_id,
@@ -177,8 +189,19 @@ class MessageHandlers:
             recorded_at=datetime.now(UTC),
             estimated_payout_date=record.estimated_payout_date,
             gpu_index=self._gpu_of_task.get(record.task_id),
+            flag=flag,
         )
         outcome = await self._ledger.record_earnings(entry)  # committed when this returns
+        if outcome is RecordOutcome.FLAGGED and flag is not None:
+            logger.warning(
+                "earning for task %s (%s) kept apart, not counted: %s",
+                record.task_id,
+                detail.final_amount_usd.text,
+                describe_flag(flag),
+            )
+            self._bus.publish(
+                Notice("earning_flagged", {"task_id": record.task_id, "reason": flag.value})
+            )
         if outcome is RecordOutcome.STORED:
             self._on_earning(entry.amount.micros)
         if outcome in (RecordOutcome.STORED, RecordOutcome.STATUS_UPDATED):
@@ -217,14 +240,8 @@ class MessageHandlers:
             await self.ctx.send(m.Ack(acked_message_id=message.message_id))
 
     # ------------------------------------------------------------ proof of work, errors
-    async def on_pow(self, challenge: m.PowChallenge) -> None:
-        started = time.monotonic()
-        try:
-            solution = await solve_pow_async(challenge.nonce_bytes(), challenge.difficulty)
-        except (OrbanError, ValueError) as exc:
-            logger.warning("cannot answer POW_CHALLENGE %s: %s", challenge.challenge_id, exc)
-            return
-        elapsed_ms = int((time.monotonic() - started) * 1000)
+    async def _pow_answered(self, answer: PowAnswer) -> None:
+        challenge, solution = answer.challenge, answer.solution
         self._runner.proof.challenge_id = challenge.challenge_id
         self._runner.proof.response = solution.hash
         devices = self._detector.devices
@@ -233,7 +250,7 @@ class MessageHandlers:
             m.PowResponse(
                 challenge_id=challenge.challenge_id,
                 response=solution.hash.hex(),
-                computation_time_ms=min(elapsed_ms, 0xFFFF_FFFF),
+                computation_time_ms=min(answer.elapsed_ms, 0xFFFF_FFFF),
                 gpu_signature=t.GpuSignature(device_uuid=uuid or "none", cuda_version=None),
                 solution_nonce=solution.solution_nonce,
             )
@@ -251,12 +268,9 @@ class MessageHandlers:
             await self._outbox.mark_delivered(task_id)
         self._bus.publish(Notice("platform_error", {"code": error.code, "message": error.message}))
 
-    def _spawn(self, coroutine: Awaitable[None]) -> None:
-        task: asyncio.Task[None] = asyncio.ensure_future(coroutine)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+    def session_ended(self) -> None:
+        """The connection is gone: a challenge's answer could only be late now."""
+        self.pow.cancel()
 
     async def close(self) -> None:
-        for task in list(self._background):
-            task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
+        await self.pow.close()

@@ -19,7 +19,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from orban_desktop.agent.outbox_records import RESULT_TYPES, OutboxItem, OutboxStats, RunningTask
+from orban_desktop.agent.outbox_records import (
+    RESULT_TYPES,
+    OutboxItem,
+    OutboxStats,
+    RunningTask,
+    TaskRun,
+)
 from orban_desktop.agent.outbox_schema import open_outbox_connection
 from orban_desktop.errors import StorageError
 from orban_desktop.storage.database import integrity_problems, move_aside
@@ -33,7 +39,15 @@ __all__ = [
     "OutboxStats",
     "ResultOutbox",
     "RunningTask",
+    "TaskRun",
 ]
+
+#: How long a delivered result is kept (a re-assignment of the task re-sends it, never re-runs).
+DELIVERED_RETENTION_S = 7 * 86_400
+#: How long an undelivered result is kept: past this the platform has long re-queued the task.
+UNDELIVERED_RETENTION_S = 30 * 86_400
+#: How long the agent remembers the tasks it took (for checking the earnings reported for them).
+TASKS_RUN_RETENTION_S = 180 * 86_400
 
 
 class ResultOutbox(SqliteStore):
@@ -108,6 +122,15 @@ class ResultOutbox(SqliteStore):
                     f"message_id {item.message_id} already belongs to another task's result"
                 ) from exc
             raise
+
+    def result_for(self, task_id: str) -> OutboxItem | None:
+        """The stored result of ``task_id``, delivered or not (``None``: none kept)."""
+        rows = self._read(
+            "SELECT task_id, message_id, message_type, frame_json, created_at FROM results"
+            " WHERE task_id = ?",
+            (task_id,),
+        )
+        return OutboxItem(*rows[0]) if rows else None
 
     def pending(self) -> list[OutboxItem]:
         """Results not yet delivered, oldest first (what to re-send after a reconnect)."""
@@ -187,15 +210,33 @@ class ResultOutbox(SqliteStore):
             ).fetchall()
         return [str(task_id) for task_id, _ in sorted(rows, key=lambda row: float(row[1]))]
 
-    def prune(self, older_than_s: float, *, now: float | None = None) -> int:
-        """Delete results delivered more than ``older_than_s`` seconds ago; returns how many."""
-        cutoff = _now(now) - older_than_s
+    def prune(
+        self,
+        older_than_s: float = DELIVERED_RETENTION_S,
+        *,
+        undelivered_older_than_s: float | None = None,
+        tasks_older_than_s: float | None = None,
+        now: float | None = None,
+    ) -> int:
+        """Delete results delivered more than ``older_than_s`` seconds ago and, when given,
+        undelivered results and remembered tasks older than the other limits; returns how many
+        results went."""
+        now = _now(now)
         with self._transaction() as conn:
-            cursor = conn.execute(
+            removed = conn.execute(
                 "DELETE FROM results WHERE delivered_at IS NOT NULL AND delivered_at < ?",
-                (cutoff,),
-            )
-            return cursor.rowcount
+                (now - older_than_s,),
+            ).rowcount
+            if undelivered_older_than_s is not None:
+                removed += conn.execute(
+                    "DELETE FROM results WHERE delivered_at IS NULL AND created_at < ?",
+                    (now - undelivered_older_than_s,),
+                ).rowcount
+            if tasks_older_than_s is not None:
+                conn.execute(
+                    "DELETE FROM tasks_run WHERE started_at < ?", (now - tasks_older_than_s,)
+                )
+            return int(removed)
 
     def stats(self) -> OutboxStats:
         [(pending, delivered, running)] = self._read(
@@ -215,6 +256,19 @@ class ResultOutbox(SqliteStore):
                 " (task_id, assign_json, gpu_index, workspace, started_at) VALUES (?, ?, ?, ?, ?)",
                 (task.task_id, task.assign_json, task.gpu_index, task.workspace, task.started_at),
             )
+            conn.execute(
+                "INSERT OR IGNORE INTO tasks_run (task_id, started_at, priced_ceiling_micros)"
+                " VALUES (?, ?, ?)",
+                (task.task_id, task.started_at, task.priced_ceiling_micros),
+            )
+
+    def task_run(self, task_id: str) -> TaskRun | None:
+        """What the agent remembers of a task it took (``None``: it never took it, or forgot)."""
+        rows = self._read(
+            "SELECT task_id, started_at, priced_ceiling_micros FROM tasks_run WHERE task_id = ?",
+            (task_id,),
+        )
+        return TaskRun(*rows[0]) if rows else None
 
     def task_finished(self, task_id: str) -> bool:
         """Remove a task from the journal; False when it was not there."""
@@ -225,8 +279,9 @@ class ResultOutbox(SqliteStore):
     def running_tasks(self) -> list[RunningTask]:
         """Tasks journaled as running, oldest first (after a crash: what was running then)."""
         rows = self._read(
-            "SELECT task_id, assign_json, gpu_index, workspace, started_at FROM running_tasks"
-            " ORDER BY started_at, rowid"
+            "SELECT r.task_id, r.assign_json, r.gpu_index, r.workspace, r.started_at,"
+            " t.priced_ceiling_micros FROM running_tasks r"
+            " LEFT JOIN tasks_run t ON t.task_id = r.task_id ORDER BY r.started_at, r.rowid"
         )
         return [RunningTask(*row) for row in rows]
 
@@ -286,8 +341,27 @@ class AsyncResultOutbox(StoreWorker[ResultOutbox]):
             self._store.settle_without_ack, connection_id, now, heartbeat_interval_s
         )
 
-    async def prune(self, older_than_s: float, *, now: float | None = None) -> int:
-        return await self._call(self._store.prune, older_than_s, now=now)
+    async def prune(
+        self,
+        older_than_s: float = DELIVERED_RETENTION_S,
+        *,
+        undelivered_older_than_s: float | None = None,
+        tasks_older_than_s: float | None = None,
+        now: float | None = None,
+    ) -> int:
+        return await self._call(
+            self._store.prune,
+            older_than_s,
+            undelivered_older_than_s=undelivered_older_than_s,
+            tasks_older_than_s=tasks_older_than_s,
+            now=now,
+        )
+
+    async def result_for(self, task_id: str) -> OutboxItem | None:
+        return await self._call(self._store.result_for, task_id)
+
+    async def task_run(self, task_id: str) -> TaskRun | None:
+        return await self._call(self._store.task_run, task_id)
 
     async def stats(self) -> OutboxStats:
         return await self._call(self._store.stats)

@@ -37,13 +37,24 @@ class OutboxItem:
 
 @dataclass(frozen=True, slots=True)
 class RunningTask:
-    """A task the agent is running: its TASK_ASSIGN frame, GPU, workspace folder, start time."""
+    """A task the agent is running: its TASK_ASSIGN frame, GPU, workspace folder, start time,
+    and the most its pricing could pay in micro-units (``None``: unknown)."""
 
     task_id: str
     assign_json: str
     gpu_index: int
     workspace: str | None
     started_at: float
+    priced_ceiling_micros: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRun:
+    """A task this agent took (remembered for ``RETENTION``), for checking its earnings."""
+
+    task_id: str
+    started_at: float
+    priced_ceiling_micros: int | None
 
 
 @dataclass(frozen=True, slots=True)

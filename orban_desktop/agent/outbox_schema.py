@@ -43,8 +43,22 @@ _V1: tuple[str, ...] = (
     )""",
 )
 
+_V2: tuple[str, ...] = (
+    # Every task this agent took, so an EARNINGS_RECORD can be checked against its own work
+    # after a restart: when it started and the most its pricing could pay (NULL: unknown).
+    """CREATE TABLE tasks_run (
+        task_id TEXT PRIMARY KEY,
+        started_at REAL NOT NULL,
+        priced_ceiling_micros INTEGER
+    )""",
+    "CREATE INDEX tasks_run_by_age ON tasks_run (started_at)",
+    "INSERT OR IGNORE INTO tasks_run (task_id, started_at) SELECT task_id, created_at FROM results",
+    "INSERT OR IGNORE INTO tasks_run (task_id, started_at)"
+    " SELECT task_id, started_at FROM running_tasks",
+)
+
 #: Ordered migrations: ``MIGRATIONS[i]`` takes the schema from version ``i`` to ``i + 1``.
-MIGRATIONS: Migrations = (_V1,)
+MIGRATIONS: Migrations = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

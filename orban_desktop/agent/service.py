@@ -20,7 +20,12 @@ from typing import Any
 
 from orban_desktop.agent.components import AgentComponents
 from orban_desktop.agent.handlers import HandlerContext, MessageHandlers
-from orban_desktop.agent.outbox import OutboxItem
+from orban_desktop.agent.outbox import (
+    DELIVERED_RETENTION_S,
+    TASKS_RUN_RETENTION_S,
+    UNDELIVERED_RETENTION_S,
+    OutboxItem,
+)
 from orban_desktop.agent.policy import PauseReason
 from orban_desktop.agent.registration import build_register
 from orban_desktop.agent.tasks import TaskRunner
@@ -38,6 +43,9 @@ from orban_desktop.protocol.timestamps import WireTime
 
 logger = logging.getLogger(__name__)
 
+#: How often the outbox is pruned (also once at start).
+PRUNE_INTERVAL_S = 3600.0
+
 
 class AgentService:
     """Owns the connection loop and the running tasks. Start with ``run()``, end with ``stop()``."""
@@ -46,6 +54,8 @@ class AgentService:
         self.parts = parts
         config = parts.config
         self.state = ConnectionState.OFFLINE
+        #: Why the agent is in ``state``, in words (the platform's reason for a rejection).
+        self.state_detail: str | None = None
         self.pause_reasons: frozenset[PauseReason] = frozenset()
         self._user_paused = False
         self._client: OrbanClient | None = None
@@ -140,6 +150,31 @@ class AgentService:
     async def run(self) -> None:
         """Connect and serve until ``stop()``; reconnects with backoff."""
         await self.parts.recover_after_crash()
+        pruning = asyncio.create_task(self._prune_loop())
+        try:
+            await self._connect_loop()
+        finally:
+            pruning.cancel()
+            await asyncio.gather(pruning, return_exceptions=True)
+        await self.runner.cancel_all("The agent is shutting down; the task is handed back.")
+        self._set_state(ConnectionState.STOPPED)
+
+    async def _prune_loop(self) -> None:
+        """Keep the outbox bounded: delivered results, stale ones and old task memories go."""
+        while True:
+            try:
+                removed = await self.parts.outbox.prune(
+                    DELIVERED_RETENTION_S,
+                    undelivered_older_than_s=UNDELIVERED_RETENTION_S,
+                    tasks_older_than_s=TASKS_RUN_RETENTION_S,
+                )
+                if removed:
+                    logger.info("outbox: pruned %d old result(s)", removed)
+            except OrbanError as exc:
+                logger.warning("could not prune the result outbox: %s", exc.message)
+            await asyncio.sleep(PRUNE_INTERVAL_S)
+
+    async def _connect_loop(self) -> None:
         while not self._stopping.is_set():
             self._session_task = asyncio.create_task(self._one_session())
             try:
@@ -149,11 +184,19 @@ class AgentService:
                     raise  # run() itself was cancelled
                 break
             except AuthenticationFailed as exc:
-                self._set_state(ConnectionState.AUTH_REJECTED, "auth_failed", detail=exc.message)
+                logger.error("%s The agent stops connecting until you press Retry.", exc.message)
+                why = "relay_suspected" if exc.context.get("relay_suspected") else "auth_failed"
+                self._set_state(ConnectionState.AUTH_REJECTED, why, detail=exc.message)
                 await self._wait(None)
                 continue
-            except (ConnectionFailed, ProtocolError, OSError) as exc:
+            except ProtocolError as exc:
+                logger.warning("the platform broke the protocol: %s", exc.message)
+            except ConnectionFailed as exc:
+                logger.info("disconnected: %s", exc.message)
+            except OSError as exc:
                 logger.info("disconnected: %s", exc)
+            except Exception:  # a defect of ours: say so, then reconnect rather than die
+                logger.exception("the session ended on an unexpected error; reconnecting")
             if self._stopping.is_set():
                 break
             delay = self._strategy.next_delay()
@@ -164,8 +207,6 @@ class AgentService:
                 continue
             self._set_state(ConnectionState.OFFLINE, "retrying", retry_in_s=delay)
             await self._wait(delay)
-        await self.runner.cancel_all("The agent is shutting down; the task is handed back.")
-        self._set_state(ConnectionState.STOPPED)
 
     async def _wait(self, seconds: float | None) -> None:
         self._wake.clear()
@@ -197,6 +238,7 @@ class AgentService:
         finally:
             self._client = None
             self._registered = False
+            self.handlers.session_ended()
             await client.close()
 
     async def _serve(self, client: OrbanClient, latency_ms: int) -> None:
@@ -238,7 +280,25 @@ class AgentService:
                     m.Error(code=exc.code, message=exc.message, context=None, recoverable=True)
                 )
                 continue
-            await self.handlers.handle(message)
+            try:
+                await self.handlers.handle(message)
+            except (AuthenticationFailed, ConnectionFailed):
+                raise  # the only ways a frame ends the session (besides cancellation)
+            except Exception as exc:
+                await self._handler_failed(message, exc)
+
+    async def _handler_failed(self, message: m.Message, exc: Exception) -> None:
+        """One frame's handler failed: log it with its traceback, answer ERROR, serve on."""
+        logger.error(
+            "could not handle %s %s from the platform; the session goes on",
+            message.TYPE.value,
+            message.message_id,
+            exc_info=exc,
+        )
+        code = exc.code if isinstance(exc, OrbanError) else "INTERNAL_ERROR"
+        text = exc.message if isinstance(exc, OrbanError) else f"{type(exc).__name__}: {exc}"
+        context = {"message_id": message.message_id, "type": message.TYPE.value}
+        await self.send(m.Error(code=code, message=text[:1000], context=context, recoverable=True))
 
     async def _heartbeat_loop(self) -> None:
         interval = self.parts.config.network.heartbeat_interval_secs
@@ -328,6 +388,7 @@ class AgentService:
         detail: str | None = None,
     ) -> None:
         self.state = state
+        self.state_detail = detail
         self.parts.bus.publish(ConnectionStateChanged(state, reason, retry_in_s, detail))
 
 

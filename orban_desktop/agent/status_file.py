@@ -95,6 +95,7 @@ class StatusSnapshot:
         tasks_failed: Tasks failed or handed back since start.
         metrics_url: Where its Prometheus endpoint listens (``None``: off).
         real_tasks: Whether and where real (runner) tasks run, in words (``None``: not known).
+        state_detail: Why the agent is in ``state``, in words (a key rejection's reason).
     """
 
     pid: int
@@ -111,6 +112,7 @@ class StatusSnapshot:
     tasks_failed: int = 0
     metrics_url: str | None = None
     real_tasks: str | None = None
+    state_detail: str | None = None
 
     def age_s(self, now: float | None = None) -> float:
         """Seconds since this snapshot was written."""

@@ -90,6 +90,7 @@ def build_snapshot(runtime: AgentRuntime, **fields: Any) -> StatusSnapshot:
     return StatusSnapshot(
         updated_at=time.time(),
         state=service.state.value,
+        state_detail=service.state_detail,
         pause_reasons=tuple(sorted(reason.value for reason in service.pause_reasons)),
         platform_url=parts.config.agent.platform_url,
         agent_id=parts.identity.agent_id,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orban_desktop.agent.earning_check import priced_ceiling_micros
 from orban_desktop.agent.metrics import MetricsAggregator
 from orban_desktop.agent.outbox import AsyncResultOutbox, OutboxItem, RunningTask
 from orban_desktop.compute import GpuAssignment, PreparedTask, TaskExecutor, TaskOutcome
@@ -246,6 +247,7 @@ class TaskRunner:
             gpu_index=task.gpu_index,
             workspace=None,
             started_at=time.time(),
+            priced_ceiling_micros=priced_ceiling_micros(task.assign),
         )
 
 

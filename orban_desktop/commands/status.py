@@ -61,6 +61,7 @@ def describe(snapshot: StatusSnapshot, *, verbose: bool = False) -> list[str]:
     lines = [
         f"Orban Agent is running (pid {snapshot.pid}, up {uptime})",
         f"  State:     {state}",
+        *([f"  Why:       {snapshot.state_detail}"] if snapshot.state_detail else []),
         f"  Agent id:  {snapshot.agent_id}",
         f"  Platform:  {snapshot.platform_url}",
         f"  GPUs:      {gpus}",

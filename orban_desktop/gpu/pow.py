@@ -114,14 +114,27 @@ def solve_pow(
     check_difficulty(difficulty)
     if not 0 <= start < U64_LIMIT or chunk_size < 1:
         raise ValueError("start must be a u64 and chunk_size positive")
-    if workers is None:
-        workers = (os.cpu_count() or 1) if difficulty >= PARALLEL_MIN_DIFFICULTY else 1
+    workers = workers_for(difficulty, workers)
     began = time.perf_counter()
     if workers <= 1:
         n, tried = _solve_here(nonce, difficulty, start, chunk_size, cancel)
     else:
         n, tried = _solve_in_processes(nonce, difficulty, start, chunk_size, workers, cancel)
     return PowSolution(n, pow_hash(nonce, n), tried, time.perf_counter() - began, max(workers, 1))
+
+
+def workers_for(difficulty: int, workers: int | None = None) -> int:
+    """How many processes ``solve_pow`` uses for ``difficulty`` (``workers=None``: its rule)."""
+    if workers is not None:
+        return max(workers, 1)
+    return (os.cpu_count() or 1) if difficulty >= PARALLEL_MIN_DIFFICULTY else 1
+
+
+def measure_hash_rate(hashes: int = DEFAULT_CHUNK_SIZE) -> float:
+    """Hashes per second of one worker on this machine (blocking: a few milliseconds)."""
+    began = time.perf_counter()
+    scan(b"orban-hash-rate-probe", 0, hashes, 256)  # 256 bits: never found, all scanned
+    return hashes / max(time.perf_counter() - began, 1e-9)
 
 
 def _solve_here(

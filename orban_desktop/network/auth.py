@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from nacl.exceptions import CryptoError
 from nacl.signing import SigningKey, VerifyKey
 
-from orban_desktop.errors import AuthenticationFailed, ConfigError, KeyFileError
+from orban_desktop.errors import AuthenticationFailed, ConfigError, KeyFileError, ProtocolError
 from orban_desktop.network.keyfile import SECRET_KEY_BYTES as SECRET_KEY_BYTES
 from orban_desktop.network.keyfile import read_secret_key, write_secret_key
 
@@ -154,7 +154,9 @@ def _signed_message(
         # for one may be relaying another platform's auth-v2 challenge.
         raise AuthenticationFailed(
             "The platform's challenge is shaped like an auth-v2 message; refusing to sign it "
-            "under v1, since the signature could be relayed to another platform."
+            "under v1, since the signature could be relayed to another platform. This may be "
+            "a relay attempt: check that the platform URL is the one you meant, then press Retry.",
+            context={"relay_suspected": True},
         )
     return challenge
 
@@ -300,13 +302,23 @@ class Authenticator:
             origin: The platform origin from the agent's own config; required for ``V2``.
 
         Raises:
-            AuthenticationFailed: The challenge is not valid base64, is empty, or (under v1) is
-                shaped like an auth-v2 message.
+            ProtocolError: The challenge is not valid base64 or is empty (reconnect later).
+            AuthenticationFailed: Under v1, the challenge is shaped like an auth-v2 message (a
+                possible relay attempt: do not retry on its own).
             ValueError: ``V2`` without a canonical origin (a caller bug).
         """
-        challenge = _strict_b64decode(challenge_b64, "platform's AUTH_CHALLENGE challenge")
+        try:
+            challenge = base64.b64decode(challenge_b64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ProtocolError(
+                f"The platform's AUTH_CHALLENGE challenge is not valid base64 ({exc}); "
+                "nothing was signed. The agent reconnects later; the key is not at fault."
+            ) from exc
         if not challenge:
-            raise AuthenticationFailed("The platform's AUTH_CHALLENGE challenge is empty.")
+            raise ProtocolError(
+                "The platform's AUTH_CHALLENGE challenge is empty; nothing was signed. The agent "
+                "reconnects later; the key is not at fault."
+            )
         message = _signed_message(scheme, origin, self._agent_id, self._public_key, challenge)
         return ChallengeAnswer(
             agent_id=self._agent_id,

@@ -184,6 +184,19 @@ class OrbanClient:
                 f"The platform closed the session: {reason or 'authentication failed'}. "
                 "Check the agent's key file."
             )
+        sent = exc.sent
+        if exc.rcvd is None and sent is not None:  # the agent closed first
+            why = {1009: "a frame from the platform was over the size limit"}.get(sent.code)
+            return ConnectionFailed(
+                f"The agent closed the connection (code {sent.code}"
+                f"{': ' + (why or sent.reason) if (why or sent.reason) else ''}).",
+                context={"close_code": sent.code, "closed_by": "agent"},
+            )
+        if exc.rcvd is None:
+            return ConnectionFailed(
+                "The connection to the platform was lost without a closing handshake.",
+                context={"close_code": None},
+            )
         return ConnectionFailed(
             f"The platform closed the connection (code {code}{': ' + reason if reason else ''}).",
             context={"close_code": code, "replaced": code == CLOSE_REPLACED},

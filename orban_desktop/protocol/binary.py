@@ -28,7 +28,7 @@ from google.protobuf.message import DecodeError
 from google.protobuf.message import Message as ProtoMessage
 from pydantic import ValidationError
 
-from orban_desktop.errors import ProtocolError
+from orban_desktop.errors import MessageTooLarge, ProtocolError, UnknownMessageType
 from orban_desktop.money import Money
 from orban_desktop.protocol import orban_pb2
 from orban_desktop.protocol.binary_fields import (
@@ -228,7 +228,7 @@ def decode_binary(data: bytes, max_bytes: int = MAX_FRAME_BYTES) -> Message:
     if not isinstance(data, bytes | bytearray | memoryview):
         raise ProtocolError("expected a binary frame, got text: the session negotiated `binary`")
     if len(data) > max_bytes:
-        raise ProtocolError(f"frame of {len(data)} bytes is over the {max_bytes}-byte limit")
+        raise MessageTooLarge(f"frame of {len(data)} bytes is over the {max_bytes}-byte limit")
     envelope = orban_pb2.Message()
     try:
         envelope.ParseFromString(bytes(data))
@@ -236,7 +236,9 @@ def decode_binary(data: bytes, max_bytes: int = MAX_FRAME_BYTES) -> Message:
         raise ProtocolError(f"binary frame is not an orban.protocol.v1.Message: {exc}") from exc
     member = envelope.WhichOneof("payload")
     if member is None:
-        raise ProtocolError("binary frame carries no message, or one of a type this agent lacks")
+        raise UnknownMessageType(
+            "binary frame carries no message, or one of a type this agent lacks"
+        )
     cls = _CLASS_BY_MEMBER[member]
     try:
         fields = _read(getattr(envelope, member))

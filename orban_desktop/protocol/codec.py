@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from orban_desktop.errors import ProtocolError
+from orban_desktop.errors import MessageTooLarge, ProtocolError, UnknownMessageType
 from orban_desktop.money import Money
 from orban_desktop.protocol.enums import MessageType
 from orban_desktop.protocol.messages import MESSAGE_CLASSES, Message
@@ -142,7 +142,7 @@ def parse_frame_object(data: str | bytes, max_bytes: int = MAX_FRAME_BYTES) -> d
     """Parse a text frame into a JSON object (no model yet), with the size cap applied first."""
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
-        raise ProtocolError(f"frame of {size} bytes is over the {max_bytes}-byte limit")
+        raise MessageTooLarge(f"frame of {size} bytes is over the {max_bytes}-byte limit")
     try:
         obj = json.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, ...
@@ -157,7 +157,7 @@ def message_class_for(obj: dict[str, object]) -> type[Message]:
     type_name = obj.get("type")
     if not isinstance(type_name, str) or type_name not in MESSAGE_CLASSES:
         shown = type_name[:64] if isinstance(type_name, str) else type(type_name).__name__
-        raise ProtocolError(f"unknown message type {shown!r}", context={"type": shown})
+        raise UnknownMessageType(f"unknown message type {shown!r}", context={"type": shown})
     return MESSAGE_CLASSES[MessageType(type_name)]
 
 

@@ -33,6 +33,9 @@ U64 = Annotated[int, Strict(), Field(ge=0, le=0xFFFF_FFFF_FFFF_FFFF)]
 Bool = Annotated[bool, Strict()]
 
 Id = Annotated[str, Strict(), StringConstraints(max_length=MAX_ID_LEN)]
+#: An id that is a key (a task, job, payout, challenge or message id): never empty, since an
+#: empty key would merge unrelated records or be refused deep inside the agent.
+KeyId = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=MAX_ID_LEN)]
 Text = Annotated[str, Strict(), StringConstraints(max_length=MAX_TEXT_LEN)]
 Url = Annotated[str, Strict(), StringConstraints(max_length=MAX_URL_LEN)]
 Token = Annotated[str, Strict(), StringConstraints(max_length=MAX_TOKEN_LEN)]

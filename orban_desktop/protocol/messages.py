@@ -25,6 +25,7 @@ from orban_desktop.protocol.fields import (
     F32Field,
     Id,
     JsonValue,
+    KeyId,
     Text,
     Time,
     Token,
@@ -84,7 +85,7 @@ class Message(WireModel):
 
     TYPE: ClassVar[MessageType]
 
-    message_id: Id = Field(default_factory=lambda: str(uuid.uuid4()))
+    message_id: KeyId = Field(default_factory=lambda: str(uuid.uuid4()))
     timestamp: Time = Field(default_factory=WireTime.now)
 
     @property
@@ -135,8 +136,8 @@ class RegisterAck(Message):
 # ---- tasks ----
 class TaskAssign(Message):
     TYPE = MessageType.TASK_ASSIGN
-    task_id: Id
-    job_id: Id
+    task_id: KeyId
+    job_id: KeyId
     priority: U32
     estimated_duration_sec: U32
     requirements: TaskRequirements
@@ -146,7 +147,7 @@ class TaskAssign(Message):
 
 class TaskAccept(Message):
     TYPE = MessageType.TASK_ACCEPT
-    task_id: Id
+    task_id: KeyId
     agent_id: Id
     gpu_allocated: U32
     estimated_completion: Time
@@ -154,14 +155,14 @@ class TaskAccept(Message):
 
 class TaskReject(Message):
     TYPE = MessageType.TASK_REJECT
-    task_id: Id
+    task_id: KeyId
     reason: Id
     details: Text
 
 
 class TaskProgress(Message):
     TYPE = MessageType.TASK_PROGRESS
-    task_id: Id
+    task_id: KeyId
     progress: F32Field
     stage: Id
     metrics: TaskMetrics
@@ -169,7 +170,7 @@ class TaskProgress(Message):
 
 class TaskComplete(Message):
     TYPE = MessageType.TASK_COMPLETE
-    task_id: Id
+    task_id: KeyId
     result: TaskResult
     proof_of_work: ProofOfWork
     metrics: ExecutionMetrics
@@ -177,7 +178,7 @@ class TaskComplete(Message):
 
 class TaskFailed(Message):
     TYPE = MessageType.TASK_FAILED
-    task_id: Id
+    task_id: KeyId
     error: TaskErrorInfo
     partial_results: Text | None = None
 
@@ -202,7 +203,7 @@ class MetricsBatch(Message):
 # ---- earnings ----
 class EarningsRecord(Message):
     TYPE = MessageType.EARNINGS_RECORD
-    task_id: Id
+    task_id: KeyId
     earnings: EarningsDetail
     status: EarningStatusField
     estimated_payout_date: Id
@@ -210,7 +211,7 @@ class EarningsRecord(Message):
 
 class PayoutNotification(Message):
     TYPE = MessageType.PAYOUT_NOTIFICATION
-    payout_id: Id
+    payout_id: KeyId
     period: PayoutPeriod
     summary: PayoutSummary
     payment_method: Id
@@ -223,7 +224,7 @@ class PowChallenge(Message):
     """``nonce`` is hex (upstream's code) or base64 (its document): see ``nonce_bytes``."""
 
     TYPE = MessageType.POW_CHALLENGE
-    challenge_id: Id
+    challenge_id: KeyId
     nonce: Id
     difficulty: U32
     deadline: Time
@@ -247,7 +248,7 @@ class PowResponse(Message):
 
     TYPE = MessageType.POW_RESPONSE
     EXTENSION_FIELDS = frozenset({"solution_nonce"})
-    challenge_id: Id
+    challenge_id: KeyId
     response: Id
     computation_time_ms: U32
     gpu_signature: GpuSignature
@@ -275,14 +276,14 @@ class Ack(Message):
     """Extension ``ack``: the receiver has durably processed ``acked_message_id``."""
 
     TYPE = MessageType.ACK
-    acked_message_id: Id
+    acked_message_id: KeyId
 
 
 class TaskCancel(Message):
     """Extension ``task-cancel``: the platform withdraws a task it assigned."""
 
     TYPE = MessageType.TASK_CANCEL
-    task_id: Id
+    task_id: KeyId
     reason: Text
 
 

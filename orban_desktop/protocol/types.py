@@ -22,6 +22,7 @@ from orban_desktop.protocol.fields import (
     F32Field,
     Id,
     JsonValue,
+    KeyId,
     MoneyField,
     Text,
     Time,
@@ -208,7 +209,7 @@ class GpuSignature(WireModel):
 
 
 class ActiveTaskInfo(WireModel):
-    task_id: Id
+    task_id: KeyId
     progress: F32Field
     started_at: Time
 

@@ -36,6 +36,8 @@ def pause_reason_text(code: str) -> str:
 def headline(model: AgentStatusModel) -> str:
     """One line that says whether the agent works, and if not, why and what happens next."""
     state = model.state
+    if state is ConnectionState.AUTH_REJECTED and model.reason == "relay_suspected":
+        return translate("Wording", "Login refused: see below for what to do")
     if state is ConnectionState.AUTH_REJECTED:
         return translate("Wording", "Key rejected: see below for what to do")
     if state is ConnectionState.OFFLINE:
@@ -57,13 +59,23 @@ def headline(model: AgentStatusModel) -> str:
 
 def advice(model: AgentStatusModel) -> str:
     """What the owner can do about the current state (empty when nothing is needed)."""
-    if model.state is ConnectionState.AUTH_REJECTED:
+    if model.state is ConnectionState.AUTH_REJECTED and model.reason == "relay_suspected":
         return translate(
+            "Wording",
+            "The platform sent a challenge that could be a relay attempt, so nothing was "
+            "signed. Check that the platform URL in Settings is the one you meant, then press "
+            "Retry now.",
+        )
+    if model.state is ConnectionState.AUTH_REJECTED:
+        text = translate(
             "Wording",
             "The platform refused the key of agent {agent_id}. Check that this agent is "
             "registered with your platform account, or import the key you registered, then "
             "press Retry now.",
         ).format(agent_id=model.agent_id)
+        if model.detail:
+            text += " " + translate("Wording", "Reason: {reason}").format(reason=model.detail)
+        return text
     if model.state is ConnectionState.OFFLINE and model.reason == "gave_up":
         return translate(
             "Wording", "Check your network connection and the platform URL, then press Retry now."

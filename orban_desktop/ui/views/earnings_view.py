@@ -1,7 +1,10 @@
-"""The Earnings page: totals, a bar per day, the paged history, payouts and CSV export.
+"""The Earnings page: totals, a bar per day, the paged history, payouts, what is not counted, and
+CSV export.
 
 Figures come from the ledger (``get_data`` for the tiles and one history page, ``daily_totals``
-for the chart, ``payouts`` for the payouts table), read on the event loop's worker thread and
+for the chart, ``payouts`` for the payouts table, ``flagged_summary`` and ``flagged`` for the
+"Not counted" section, shown only while the ledger holds records kept apart: reported by the
+platform but in no total), read on the event loop's worker thread and
 redrawn when shown and, while visible, after each earning or payout. Amounts are exact integer
 micro-units, written with :func:`~orban_desktop.ui.formatting.money_text`.
 """
@@ -21,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orban_desktop.earnings import DailyTotal, EarningsSummary, PayoutEntry
+from orban_desktop.earnings import DailyTotal, EarningEntry, EarningsSummary, PayoutEntry
 from orban_desktop.ui.background import BackgroundTasks
 from orban_desktop.ui.bridge import EventBridge
 from orban_desktop.ui.formatting import money_text
 from orban_desktop.ui.session import AgentSession
 from orban_desktop.ui.theme import Theme
-from orban_desktop.ui.views.earnings_tables import HistoryTable, PayoutTable
+from orban_desktop.ui.views.earnings_tables import HistoryTable, NotCountedSection, PayoutTable
 from orban_desktop.ui.widgets.daily_chart import DailyChart
 from orban_desktop.ui.widgets.labels import label
 from orban_desktop.ui.widgets.stat_tile import StatTile
@@ -35,6 +38,8 @@ from orban_desktop.ui.widgets.stat_tile import StatTile
 translate = QCoreApplication.translate
 PAGE_SIZE = 25
 CHART_DAYS = 14
+#: Flagged records listed in the "Not counted" section (newest first; the title counts them all).
+FLAGGED_ROWS = 50
 
 
 class EarningsView(QWidget):
@@ -92,6 +97,8 @@ class EarningsView(QWidget):
         pager.addWidget(self.page_label, 1)
         pager.addWidget(self.next)
         layout.addLayout(pager)
+        self.not_counted = NotCountedSection()
+        layout.addWidget(self.not_counted, 1)
         self.status = label("", "muted")
         layout.addWidget(self.status)
         self._reload_timer = QTimer(self, singleShot=True, interval=500)
@@ -115,13 +122,17 @@ class EarningsView(QWidget):
         self.tasks.spawn(self.load(), "load")
 
     async def load(self) -> None:
-        """Read the tiles, the chart, the payouts and the current history page."""
+        """Read the tiles, the chart, the payouts, a history page and the records not counted."""
         if not self.session.running:
             return  # (re)starting: shown again once the agent runs
         ledger = self.session.parts.ledger
         summary = await ledger.get_data(page=self.page, page_size=PAGE_SIZE)
         days: list[DailyTotal] = await ledger.daily_totals(CHART_DAYS)
         payouts: list[PayoutEntry] = await ledger.payouts(0, 20)
+        flagged = await ledger.flagged_summary(summary.currency)
+        kept_apart: list[EarningEntry] = (
+            await ledger.flagged(0, FLAGGED_ROWS) if flagged.count else []
+        )
         self.summary = summary
         for key, micros in (
             ("total", summary.total_micros),
@@ -134,6 +145,7 @@ class EarningsView(QWidget):
         self.chart.show_days(days)
         self.payouts.show_payouts(payouts)
         self.history.show_entries(summary.history)
+        self.not_counted.show_flagged(flagged, kept_apart)
         self.page_label.setText(
             translate("EarningsView", "Page {page} of {pages} · {count} records").format(
                 page=self.page + 1, pages=self.page_count(), count=summary.history_count

@@ -45,6 +45,7 @@ async def runtime(tmp_path: Path) -> AsyncIterator[Any]:
     )
     service = SimpleNamespace(
         state=ConnectionState.SERVING,
+        state_detail=None,
         pause_reasons=frozenset({PauseReason.TOO_HOT, PauseReason.USER}),
         runner=SimpleNamespace(
             active={"task-9": SimpleNamespace(stage="running", progress=0.25, gpu_index=0)}
