@@ -184,7 +184,7 @@ class AgentService:
                     raise  # run() itself was cancelled
                 break
             except AuthenticationFailed as exc:
-                logger.error("%s The agent stops connecting until you press Retry.", exc.message)
+                logger.error("%s (the agent stops connecting until you press Retry)", exc.message)
                 why = "relay_suspected" if exc.context.get("relay_suspected") else "auth_failed"
                 self._set_state(ConnectionState.AUTH_REJECTED, why, detail=exc.message)
                 await self._wait(None)
