@@ -84,9 +84,9 @@ async def test_flagged_records_are_listed_apart_and_not_in_the_tiles(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     async with open_ledger(tmp_path) as ledger:
-        await ledger.record_earnings(entry("task-ours", "0.625", 30))
-        await ledger.record_earnings(entry("task-stranger", "1.00", 20, EarningFlag.NOT_OUR_TASK))
-        await ledger.record_earnings(entry("task-minus", "-2.50", 10))
+        await ledger.record_earnings(entry("task-ours", "0.625", 3))
+        await ledger.record_earnings(entry("task-stranger", "1.00", 2, EarningFlag.NOT_OUR_TASK))
+        await ledger.record_earnings(entry("task-minus", "-2.50", 1))
         view = await shown_view(qtbot, ledger)
 
     assert view.tiles["total"].value.text() == "$0.625"
@@ -117,11 +117,11 @@ async def test_the_section_stays_hidden_while_everything_counts(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     async with open_ledger(tmp_path) as ledger:
-        await ledger.record_earnings(entry("task-ours", "0.625", 30))
+        await ledger.record_earnings(entry("task-ours", "0.625", 3))
         view = await shown_view(qtbot, ledger)
         assert not view.not_counted.isVisible()
         assert view.not_counted.table.rowCount() == 0
-        await ledger.record_earnings(entry("task-big", "900", 5, EarningFlag.OUT_OF_RANGE))
+        await ledger.record_earnings(entry("task-big", "900", 0, EarningFlag.OUT_OF_RANGE))
         view.reload()
         await view.tasks.wait_idle()
     assert view.not_counted.isVisible()
@@ -142,7 +142,7 @@ def chinese(qapp: QApplication) -> Iterator[None]:
 def test_the_section_speaks_traditional_chinese(qtbot: QtBot, chinese: None) -> None:
     section = NotCountedSection()
     qtbot.addWidget(section)
-    section.show_flagged(FlaggedSummary(1, -2_500_000, "USD"), [entry("task-minus", "-2.50", 10)])
+    section.show_flagged(FlaggedSummary(1, -2_500_000, "USD"), [entry("task-minus", "-2.50", 1)])
     assert section.title.text().startswith("未計入")
     assert "總額" in section.explanation.text()
     assert cell(section.table, 0, 4) == "負數金額"

@@ -24,6 +24,21 @@
     </message>
 </context>
 <context>
+    <name>EarningFlag</name>
+    <message>
+        <source>not from a task of this agent</source>
+        <translation>並非來自此代理程式的任務</translation>
+    </message>
+    <message>
+        <source>a negative amount</source>
+        <translation>負數金額</translation>
+    </message>
+    <message>
+        <source>far outside the task&apos;s priced range</source>
+        <translation>遠超出任務的定價範圍</translation>
+    </message>
+</context>
+<context>
     <name>EarningsView</name>
     <message>
         <source>Earnings</source>
@@ -83,6 +98,29 @@
     <message>
         <source>Welcome to Orban Agent</source>
         <translation>歡迎使用 Orban Agent</translation>
+    </message>
+</context>
+<context>
+    <name>FlaggedTable</name>
+    <message>
+        <source>Recorded</source>
+        <translation>記錄時間</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任務</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Why it is not counted</source>
+        <translation>未計入的原因</translation>
     </message>
 </context>
 <context>
@@ -290,6 +328,14 @@
         <source>Status</source>
         <translation>狀態</translation>
     </message>
+    <message>
+        <source>Note</source>
+        <translation>備註</translation>
+    </message>
+    <message>
+        <source>Not counted: {reason}</source>
+        <translation>未計入：{reason}</translation>
+    </message>
 </context>
 <context>
     <name>IdentityPage</name>
@@ -374,6 +420,21 @@
     <message>
         <source>Settings</source>
         <translation>設定</translation>
+    </message>
+</context>
+<context>
+    <name>NotCountedSection</name>
+    <message>
+        <source>The platform reported these, but they do not match work this agent did, so they are not in your totals.</source>
+        <translation>這些是平台回報的項目，但與此代理程式所做的工作不符，因此未計入您的總額。</translation>
+    </message>
+    <message>
+        <source>Not counted · 1 record · {amount}</source>
+        <translation>未計入 · 1 筆紀錄 · {amount}</translation>
+    </message>
+    <message>
+        <source>Not counted · {count} records · {amount}</source>
+        <translation>未計入 · {count} 筆紀錄 · {amount}</translation>
     </message>
 </context>
 <context>
@@ -764,6 +825,18 @@
     <message>
         <source>Key rejected: see below for what to do</source>
         <translation>金鑰遭拒：處理方式請見下方</translation>
+    </message>
+    <message>
+        <source>Login refused: see below for what to do</source>
+        <translation>已拒絕登入：處理方式請見下方</translation>
+    </message>
+    <message>
+        <source>The platform sent a challenge that could be a relay attempt, so nothing was signed. Check that the platform URL in Settings is the one you meant, then press Retry now.</source>
+        <translation>平台送來的挑戰可能是轉送攻擊，因此未簽署任何內容。請確認「設定」中的平台網址是您要連線的那一個，然後按「立即重試」。</translation>
+    </message>
+    <message>
+        <source>Reason: {reason}</source>
+        <translation>原因：{reason}</translation>
     </message>
     <message>
         <source>Offline: stopped retrying</source>

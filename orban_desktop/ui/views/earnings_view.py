@@ -38,7 +38,7 @@ from orban_desktop.ui.widgets.stat_tile import StatTile
 translate = QCoreApplication.translate
 PAGE_SIZE = 25
 CHART_DAYS = 14
-#: Flagged records listed in the "Not counted" section (newest first; the title counts them all).
+# Flagged records listed in the "Not counted" section (newest first; the title counts them all).
 FLAGGED_ROWS = 50
 
 
