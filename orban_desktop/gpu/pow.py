@@ -201,7 +201,7 @@ def _solve_in_processes(
     finally:
         stop_all.set()
         for proc in procs:
-            proc.join(timeout=2)
+            proc.join(timeout=0.5)  # nothing to save: a late worker is terminated
             if proc.is_alive():
                 proc.terminate()
                 proc.join()
