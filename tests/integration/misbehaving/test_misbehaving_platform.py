@@ -184,3 +184,16 @@ async def _sleep() -> None:
     import asyncio
 
     await asyncio.sleep(0.05)
+
+
+async def test_an_oversized_frame_is_closed_with_1009_and_worded_as_the_agents_close(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with scripted_platform() as platform, running_agent(tmp_path, platform.url) as agent:
+        await wait_for(platform.registered.is_set, 20, "registration")
+        await platform.send_raw(golden("error", code="X", message="y" * (2 * 1024 * 1024)))
+        await wait_for(lambda: platform.sessions >= 2, 20, "the reconnect")
+        assert "The agent closed the connection (code 1009" in caplog.text
+        assert "code None" not in caplog.text
+        assert not agent.task.done()

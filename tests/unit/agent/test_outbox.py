@@ -193,3 +193,23 @@ def test_a_failed_write_is_a_storage_error_and_stores_nothing(outbox_path: Path)
         outbox.put(item("task-1"))
     with ResultOutbox(outbox_path) as reopened:
         assert reopened.pending() == []
+
+
+def test_prune_drops_old_undelivered_results_and_old_task_memories(tmp_path: Path) -> None:
+    box = ResultOutbox(tmp_path / "prune.db")
+    try:
+        for task_id, started in (("old", 1_000.0), ("new", 9_000.0)):
+            box.task_started(RunningTask(task_id, "{}", 0, None, started, 5))
+            box.put(item(task_id, created_at=started))  # never delivered
+        assert box.task_run("old") is not None
+        removed = box.prune(
+            100, undelivered_older_than_s=5_000, tasks_older_than_s=5_000, now=10_000
+        )
+        assert removed == 1
+        assert box.result_for("old") is None and box.result_for("new") is not None
+        assert box.task_run("old") is None
+        run = box.task_run("new")
+        assert run is not None and run.priced_ceiling_micros == 5
+        assert box.prune(100, now=10_000) == 0  # without the limits only delivered ones go
+    finally:
+        box.close()
