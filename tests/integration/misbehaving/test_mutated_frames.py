@@ -13,6 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from orban_desktop.events import ConnectionState
 from orban_desktop.protocol import messages as m
 from tests.fixtures import PROTOCOL_FIXTURES
@@ -75,3 +79,44 @@ async def test_the_agent_survives_every_field_of_every_frame_mutated(tmp_path: P
         assert platform.sessions == 1  # no frame ended the session
         summary = await agent.runtime.parts.ledger.get_data(page_size=1)
         assert summary.total_micros == 0  # no record for a task it never ran counted
+
+
+_GOLDEN = sorted(
+    f.stem for f in (PROTOCOL_FIXTURES / "platform-sends").glob("*.json") if f.stem not in SKIPPED
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@st.composite
+def drawn_frames(draw: st.DrawFn) -> dict[str, Any]:
+    name = draw(st.sampled_from(_GOLDEN))
+    frame = golden(name, **BASE_CHANGES.get(name, {}))
+    path = draw(st.sampled_from(list(_paths(frame))))
+    return _mutated(frame, path, draw(_JSON))
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@given(frames=st.lists(drawn_frames(), min_size=60, max_size=60))
+async def test_hypothesis_mutated_frames_never_end_the_session(
+    tmp_path_factory: pytest.TempPathFactory, frames: list[dict[str, Any]]
+) -> None:
+    root = tmp_path_factory.mktemp("hypothesis-agent")
+    async with scripted_platform() as platform, running_agent(root, platform.url) as agent:
+        await wait_for(platform.registered.is_set, 20, "registration")
+        for frame in frames:
+            await platform.send_raw(frame)
+        await platform.send_raw(golden("pow-challenge", challenge_id="still-there", deadline=0))
+        await wait_for(
+            lambda: any("still-there" in e.message for e in platform.of_type(m.Error)),  # type: ignore[attr-defined]
+            30,
+            "an answer to the last frame",
+        )
+        assert not agent.task.done() and platform.sessions == 1
+        summary = await agent.runtime.parts.ledger.get_data(page_size=1)
+        assert summary.total_micros == 0
