@@ -21,7 +21,9 @@ import sys
 import time
 from pathlib import Path
 
-from orban_desktop.agent.status_file import (
+from orban_desktop.commands.base import Command, CommandContext
+from orban_desktop.commands.run import add_headless_arguments, headless_argv, run_in_foreground
+from orban_desktop.headless.status_file import (
     StatusSnapshot,
     check_not_running,
     pid_alive,
@@ -29,8 +31,6 @@ from orban_desktop.agent.status_file import (
     read_status,
     status_file_for,
 )
-from orban_desktop.commands.base import Command, CommandContext
-from orban_desktop.commands.run import add_headless_arguments, headless_argv, run_in_foreground
 
 POLL_S = 0.1
 CONSOLE_LOG_NAME = "orban-agent.console.log"

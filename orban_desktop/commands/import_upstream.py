@@ -17,12 +17,12 @@ import enum
 from dataclasses import dataclass
 from pathlib import Path
 
-from orban_desktop.agent.status_file import pid_alive, read_pid_file
 from orban_desktop.commands.base import Command, CommandContext
 from orban_desktop.commands.upstream_data import UpstreamData, find_upstream_data
 from orban_desktop.config import AgentConfig, ResolvedPaths
 from orban_desktop.earnings import EarningsLedger, ImportReport
 from orban_desktop.errors import KeyFileError
+from orban_desktop.headless.status_file import pid_alive, read_pid_file
 from orban_desktop.network.auth import Authenticator
 from orban_desktop.network.keyfile import read_secret_key, write_secret_key
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from orban_desktop.commands.base import Command, CommandContext
 
 if TYPE_CHECKING:
-    from orban_desktop.headless import HeadlessOptions
+    from orban_desktop.headless.run import HeadlessOptions
 
 MAX_SIMULATED_GPUS = 16
 
@@ -78,7 +78,7 @@ def headless_argv(args: argparse.Namespace) -> list[str]:
 
 
 def headless_options(args: argparse.Namespace) -> HeadlessOptions:
-    from orban_desktop.headless import HeadlessOptions
+    from orban_desktop.headless.run import HeadlessOptions
 
     return HeadlessOptions(
         local_platform=args.local_platform,
@@ -91,7 +91,7 @@ def headless_options(args: argparse.Namespace) -> HeadlessOptions:
 
 def run_in_foreground(args: argparse.Namespace, context: CommandContext) -> int:
     """Run the headless agent here until it is signalled; returns its exit status."""
-    from orban_desktop.headless import run_headless
+    from orban_desktop.headless.run import run_headless
 
     context.config  # noqa: B018  # a settings problem is reported before anything starts
     return asyncio.run(run_headless(context, headless_options(args)))

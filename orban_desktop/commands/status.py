@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from orban_desktop.agent.status_file import (
+from orban_desktop.commands.base import Command, CommandContext
+from orban_desktop.headless.status_file import (
     GpuReading,
     StatusSnapshot,
     pid_alive,
@@ -18,7 +19,6 @@ from orban_desktop.agent.status_file import (
     read_status,
     status_file_for,
 )
-from orban_desktop.commands.base import Command, CommandContext
 
 NOT_RUNNING = 3
 GIB = 1024**3

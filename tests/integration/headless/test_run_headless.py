@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from orban_desktop.agent.status_file import StatusSnapshot, read_status
+from orban_desktop.headless.status_file import StatusSnapshot, read_status
 from tests.unit.commands.fake_agent import run_cli
 
 pytestmark = pytest.mark.slow

@@ -14,14 +14,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from orban_desktop.agent.status_file import (
+from orban_desktop.cli import main
+from orban_desktop.headless.status_file import (
     EarningsTotals,
     GpuReading,
-    RunningTask,
     StatusSnapshot,
+    TaskReading,
     write_status,
 )
-from orban_desktop.cli import main
 
 AGENT_ID = "agent-gpu-rig-01"
 
@@ -45,7 +45,7 @@ def sample_snapshot(pid: int) -> StatusSnapshot:
             GpuReading(0, "Simulated RTX 4090", True, 45.0, 61.0, 3 * 1024**3, 24 * 1024**3, 250.0),
             GpuReading(1, "Quiet card", False),
         ),
-        tasks=(RunningTask("task-7", "running", 0.5, 0),),
+        tasks=(TaskReading("task-7", "running", 0.5, 0),),
         earnings=EarningsTotals(
             today_micros=103_688,
             pending_micros=103_688,

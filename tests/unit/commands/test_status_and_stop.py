@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orban_desktop.agent.status_file import pid_alive
+from orban_desktop.headless.status_file import pid_alive
 from tests.unit.commands.fake_agent import AGENT_ID, FakeAgent, run_cli
 
 

@@ -22,14 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from orban_desktop.agent.components import build_components
-from orban_desktop.agent.prometheus import MetricsServer
 from orban_desktop.agent.runtime import AgentRuntime
-from orban_desktop.agent.status_file import check_not_running, read_pid_file, status_file_for
-from orban_desktop.agent.status_writer import StatusCollector, StatusFileWriter
 from orban_desktop.commands.base import CommandContext
 from orban_desktop.config import AgentConfig
 from orban_desktop.errors import ConfigError, OrbanError
 from orban_desktop.fsutil import atomic_write_bytes
+from orban_desktop.headless.prometheus import MetricsServer
+from orban_desktop.headless.status_file import check_not_running, read_pid_file, status_file_for
+from orban_desktop.headless.status_writer import StatusCollector, StatusFileWriter
 from orban_desktop.logging_setup import configure_logging
 from orban_desktop.network.auth import Authenticator
 

@@ -2,7 +2,7 @@
 
 The running agent writes a :class:`StatusSnapshot` (atomically, owner-only) into its state folder
 beside the pid file every few seconds and on every state change (see
-:mod:`orban_desktop.agent.status_writer`); other processes read it with :func:`read_status`,
+:mod:`orban_desktop.headless.status_writer`); other processes read it with :func:`read_status`,
 which treats a file whose process is gone (or a zombie) as "not running". Amounts are integer
 micro-units with their exact text from :meth:`~orban_desktop.money.Money.from_micros`.
 :func:`check_not_running` keeps a second agent from starting on the same files. Imports only
@@ -43,7 +43,7 @@ class GpuReading:
 
 
 @dataclass(frozen=True)
-class RunningTask:
+class TaskReading:
     """A task the agent runs now; ``progress`` is 0..1."""
 
     task_id: str
@@ -106,7 +106,7 @@ class StatusSnapshot:
     agent_id: str
     pause_reasons: tuple[str, ...] = ()
     gpus: tuple[GpuReading, ...] = ()
-    tasks: tuple[RunningTask, ...] = ()
+    tasks: tuple[TaskReading, ...] = ()
     earnings: EarningsTotals | None = None
     tasks_completed: int = 0
     tasks_failed: int = 0

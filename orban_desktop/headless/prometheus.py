@@ -1,6 +1,6 @@
 """An optional Prometheus endpoint for rigs that already run Prometheus and Grafana.
 
-:func:`render_metrics` writes a :class:`~orban_desktop.agent.status_file.StatusSnapshot` in the
+:func:`render_metrics` writes a :class:`~orban_desktop.headless.status_file.StatusSnapshot` in the
 text exposition format 0.0.4 (by hand: no client library): ``orban_agent_up``,
 ``orban_agent_state{state=...}`` (1 for the current state, 0 for the others), per GPU
 ``orban_gpu_utilization_ratio``, ``orban_gpu_temperature_celsius``, ``orban_gpu_memory_used_bytes``
@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from orban_desktop.agent.status_file import GpuReading, StatusSnapshot
+from orban_desktop.headless.status_file import GpuReading, StatusSnapshot
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from orban_desktop.agent.status_file import (
+from orban_desktop.headless.status_file import (
     AlreadyRunning,
     check_not_running,
     decode_status,

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 
 from orban_desktop.agent.policy import PauseReason
-from orban_desktop.agent.status_file import read_status
-from orban_desktop.agent.status_writer import StatusCollector, StatusFileWriter
 from orban_desktop.agent.telemetry import GpuHistory
 from orban_desktop.config import AgentConfig
 from orban_desktop.earnings import AsyncEarningsLedger
 from orban_desktop.events import ConnectionState, ConnectionStateChanged, EventBus, TaskFinished
 from orban_desktop.gpu.simulated import SimulatedGPU
+from orban_desktop.headless.status_file import read_status
+from orban_desktop.headless.status_writer import StatusCollector, StatusFileWriter
 from orban_desktop.network.auth import Authenticator
 from tests.fixtures import DATA
 

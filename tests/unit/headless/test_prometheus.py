@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import aiohttp
 
-from orban_desktop.agent.prometheus import CONTENT_TYPE, MetricsServer, render_metrics
-from orban_desktop.agent.status_file import StatusSnapshot
+from orban_desktop.headless.prometheus import CONTENT_TYPE, MetricsServer, render_metrics
+from orban_desktop.headless.status_file import StatusSnapshot
 from tests.unit.commands.fake_agent import sample_snapshot
 
 SAMPLE_LINE = re.compile(r'[a-z_]+(\{([a-z_]+="[^"\\]*",?)+\})? -?[0-9.e+]+')

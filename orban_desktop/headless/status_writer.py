@@ -1,7 +1,7 @@
 """Snapshots of a running agent, kept in ``status.json`` while it runs.
 
 :class:`StatusCollector` turns an :class:`~orban_desktop.agent.runtime.AgentRuntime` into
-:class:`~orban_desktop.agent.status_file.StatusSnapshot` objects (state, pause reasons, the
+:class:`~orban_desktop.headless.status_file.StatusSnapshot` objects (state, pause reasons, the
 latest GPU readings, running tasks, the ledger's sums and the tasks finished since start, which
 it counts from ``TaskFinished`` events). :class:`StatusFileWriter` writes one every few seconds and
 soon after every state, pause, task or earning event, off the event loop's thread.
@@ -19,14 +19,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from orban_desktop.agent.status_file import (
-    STATUS_INTERVAL_S,
-    EarningsTotals,
-    GpuReading,
-    RunningTask,
-    StatusSnapshot,
-    write_status,
-)
 from orban_desktop.earnings import EarningsSummary
 from orban_desktop.events import (
     ConnectionStateChanged,
@@ -38,6 +30,14 @@ from orban_desktop.events import (
     TaskProgressed,
 )
 from orban_desktop.gpu.device import GPUStatus
+from orban_desktop.headless.status_file import (
+    STATUS_INTERVAL_S,
+    EarningsTotals,
+    GpuReading,
+    StatusSnapshot,
+    TaskReading,
+    write_status,
+)
 
 if TYPE_CHECKING:
     from orban_desktop.agent.runtime import AgentRuntime
@@ -82,7 +82,7 @@ def build_snapshot(runtime: AgentRuntime, **fields: Any) -> StatusSnapshot:
     """A snapshot of ``runtime`` now; ``fields`` fill in what the runtime does not know."""
     service, parts = runtime.service, runtime.parts
     tasks = tuple(
-        RunningTask(task_id, active.stage, active.progress, active.gpu_index)
+        TaskReading(task_id, active.stage, active.progress, active.gpu_index)
         for task_id, active in sorted(service.runner.active.items())
     )
     support = parts.runner_support.latest
