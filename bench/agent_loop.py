@@ -28,8 +28,8 @@ from orban_desktop.agent.runtime import AgentRuntime
 from orban_desktop.compute.http import TransferSettings, create_http_session
 from orban_desktop.compute.transfer import download
 from orban_desktop.config import AgentConfig
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.network.auth import Authenticator
-from orban_desktop.paths import AppPaths
 from orban_desktop.protocol import messages as m
 
 PROBE_S = 0.010

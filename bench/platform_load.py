@@ -32,13 +32,13 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from orban_desktop.jobspec import WORKLOAD_CHECKSUM
 from orban_desktop.local_platform.server import LocalPlatform
 from orban_desktop.local_platform.settings import PlatformSettings
 from orban_desktop.network.auth import Authenticator, AuthScheme, platform_origin
 from orban_desktop.protocol import messages as m
 from orban_desktop.protocol.codec import decode_json, encode_json
 from orban_desktop.protocol.enums import AgentStatus, GPUVendor
+from orban_desktop.protocol.jobspec import WORKLOAD_CHECKSUM
 from orban_desktop.protocol.timestamps import WireTime
 from orban_desktop.protocol.types import (
     Availability,

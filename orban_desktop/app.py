@@ -25,8 +25,8 @@ from pathlib import Path
 
 from orban_desktop import __version__
 from orban_desktop.config import AgentConfig
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.errors import ConfigError
-from orban_desktop.paths import AppPaths
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -1,7 +1,7 @@
 """Host-name checks shared by the settings' URL rules and the task executor's URL policy.
 
 :func:`is_loopback_host` says, without any name lookup, whether a URL's host is this computer.
-Both :mod:`orban_desktop.config_sections` (plain ``ws://`` only to loopback) and
+Both :mod:`orban_desktop.config.sections` (plain ``ws://`` only to loopback) and
 :mod:`orban_desktop.compute.urlpolicy` (plain ``http://`` only to loopback) use it, and each
 re-exports it. Uses the standard library only; it must not import Qt or any other part of the
 project.

@@ -96,7 +96,7 @@ async def _shoot_app(desktop: object, look: str, out: Path) -> None:
 
 async def _shoot_first_run(root: Path, out: Path) -> None:
     from orban_desktop.config import AgentConfig
-    from orban_desktop.paths import AppPaths
+    from orban_desktop.config.paths import AppPaths
     from orban_desktop.ui.first_run import FirstRunWizard
 
     wizard = FirstRunWizard(AppPaths.under(root), AgentConfig(), detect=lambda: [])
@@ -119,8 +119,8 @@ def _run_look(look: str, out: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from orban_desktop.config import AgentConfig
+    from orban_desktop.config.paths import AppPaths
     from orban_desktop.local_platform.settings import PlatformSettings
-    from orban_desktop.paths import AppPaths
     from orban_desktop.ui.i18n import install_translators
     from orban_desktop.ui.none_guard import protect_none
     from orban_desktop.ui.theme import apply_theme

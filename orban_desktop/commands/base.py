@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from orban_desktop.config import AgentConfig, ResolvedPaths
-from orban_desktop.paths import AppPaths
+from orban_desktop.config.paths import AppPaths
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Finding what an upstream (Rust) agent left on this computer: config, identity key, earnings.
 
 The upstream agent keeps ``config.toml`` and ``agent.key`` in its data folder
-(``~/.local/share/agent`` on Linux, see :func:`orban_desktop.paths.upstream_data_dirs`) and writes
+(``~/.local/share/agent`` on Linux, see
+:func:`orban_desktop.config.paths.upstream_data_dirs`) and writes
 ``earnings.json`` to a sibling ``orban-agent`` folder (``dirs::data_local_dir()/orban-agent``).
 :func:`find_upstream_data` looks in given folders (or upstream's usual ones) and reads the config
 to follow its own ``private_key_path`` and ``data_dir`` when they exist here. Reads files only;
@@ -15,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orban_desktop.config import AgentConfig
+from orban_desktop.config.paths import upstream_data_dirs
 from orban_desktop.errors import ConfigError
-from orban_desktop.paths import upstream_data_dirs
 
 CONFIG_NAME = "config.toml"
 KEY_NAME = "agent.key"

@@ -49,7 +49,7 @@ from orban_desktop.compute.upload import upload
 from orban_desktop.compute.urlpolicy import UrlRefused, check_url
 from orban_desktop.compute.workspace import TaskFolder, fetch_artifacts
 from orban_desktop.errors import TaskExecutionFailed, ValidationFailed
-from orban_desktop.jobspec import WORKLOAD_CHECKSUM, JobSpecError, parse_job_config
+from orban_desktop.protocol.jobspec import WORKLOAD_CHECKSUM, JobSpecError, parse_job_config
 from orban_desktop.protocol.messages import TaskAssign
 from orban_desktop.protocol.types import ExecutionMetrics, TaskResult
 

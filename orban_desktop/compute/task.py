@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from orban_desktop.compute.sandbox.base import GpuAssignment
-from orban_desktop.jobspec import JobSpec
+from orban_desktop.protocol.jobspec import JobSpec
 from orban_desktop.protocol.types import ExecutionMetrics, TaskResult
 
 __all__ = [

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from orban_desktop.jobspec import FRAMEWORK_PYTORCH
 from orban_desktop.local_platform.pricing import AgentTerms
 from orban_desktop.local_platform.records import TaskRecord
 from orban_desktop.protocol.enums import AgentStatus
+from orban_desktop.protocol.jobspec import FRAMEWORK_PYTORCH
 from orban_desktop.protocol.messages import AgentRegister
 from orban_desktop.protocol.types import TaskRequirements
 

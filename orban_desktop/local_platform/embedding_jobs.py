@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from orban_desktop.jobspec import (
+from orban_desktop.local_platform.jobs import ArtifactStore, DemoJob
+from orban_desktop.protocol.jobspec import (
     FRAMEWORK_PYTORCH,
     MODEL_FORMAT_HF_FOLDER_TAR,
     PIPELINE_TEXT_EMBEDDING,
     JobSpec,
     RunnerJob,
 )
-from orban_desktop.local_platform.jobs import ArtifactStore, DemoJob
 from orban_desktop.protocol.types import TaskRequirements
 
 logger = logging.getLogger(__name__)

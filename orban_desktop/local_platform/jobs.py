@@ -1,6 +1,6 @@
 """Canary jobs, the job record both kinds share, and the artifact folder.
 
-:class:`JobFactory` draws checksum canaries (:mod:`orban_desktop.jobspec`) from a seeded RNG: a
+:class:`JobFactory` draws checksum canaries from a seeded RNG: a
 "model" of random bytes and an input of text lines, reusing a small pool of models the way real
 jobs share weights. :func:`expected_output` recomputes a canary's one correct result in Python
 from the definition, and the platform accepts an upload only if it equals it. Real work
@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from orban_desktop.jobspec import WORKLOAD_CHECKSUM, JobSpec, JobSpecError
+from orban_desktop.protocol.jobspec import WORKLOAD_CHECKSUM, JobSpec, JobSpecError
 from orban_desktop.protocol.types import TaskRequirements
 
 _VOCABULARY = (

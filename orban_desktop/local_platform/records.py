@@ -13,8 +13,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from orban_desktop.jobspec import JobSpec
 from orban_desktop.protocol.enums import EarningStatus
+from orban_desktop.protocol.jobspec import JobSpec
 from orban_desktop.protocol.types import TaskRequirements
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from orban_desktop.errors import StorageError
-from orban_desktop.jobspec import parse_job_config
 from orban_desktop.local_platform.records import Attempt, Outcome, TaskRecord, TaskState
+from orban_desktop.protocol.jobspec import parse_job_config
 from orban_desktop.protocol.types import TaskRequirements
 
 _V1 = (

@@ -19,10 +19,10 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from orban_desktop.config import AgentConfig
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.errors import KeyFileError, OrbanError
 from orban_desktop.events import EventBus
 from orban_desktop.logging_setup import configure_logging
-from orban_desktop.paths import AppPaths
 from orban_desktop.ui.autostart import Autostart
 from orban_desktop.ui.bridge import EventBridge
 from orban_desktop.ui.dashboard import Dashboard

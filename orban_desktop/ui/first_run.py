@@ -14,11 +14,11 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from orban_desktop.config import AgentConfig
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.errors import ConfigError
 from orban_desktop.gpu.detector import GPUDetector
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.network.auth import Authenticator
-from orban_desktop.paths import AppPaths
 from orban_desktop.ui.first_run_pages import DEMO_GPU_COUNT, GpuPage, IdentityPage, PlatformPage
 from orban_desktop.ui.icons import app_icon
 

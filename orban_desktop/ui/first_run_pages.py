@@ -16,10 +16,10 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWizardPage
 
 from orban_desktop.config import LOCAL_PLATFORM_URL, AgentConfig, normalize_platform_url
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.errors import KeyFileError
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.network.auth import Authenticator
-from orban_desktop.paths import AppPaths
 from orban_desktop.ui.background import BackgroundTasks
 from orban_desktop.ui.formatting import gib_text
 from orban_desktop.ui.widgets.labels import label

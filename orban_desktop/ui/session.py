@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 from orban_desktop.agent.components import AgentComponents, build_components
 from orban_desktop.agent.runtime import AgentRuntime
 from orban_desktop.config import LOCAL_PLATFORM_URL, AgentConfig, normalize_platform_url
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.errors import OrbanError
 from orban_desktop.events import ConnectionState, EventBus, Notice
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.network.auth import Authenticator
-from orban_desktop.paths import AppPaths
 
 if TYPE_CHECKING:
     from orban_desktop.local_platform.server import LocalPlatform

@@ -24,9 +24,9 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.events import EventBus
 from orban_desktop.network.auth import Authenticator
-from orban_desktop.paths import AppPaths
 from orban_desktop.ui.autostart import Autostart
 from orban_desktop.ui.bridge import EventBridge
 from orban_desktop.ui.none_guard import NoneRefcountGuard, protect_none

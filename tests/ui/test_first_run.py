@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from orban_desktop.config import LOCAL_PLATFORM_URL, AgentConfig
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.network.auth import Authenticator
-from orban_desktop.paths import AppPaths
 from orban_desktop.protocol.enums import GPUVendor
 from orban_desktop.ui.first_run import FirstRunWizard
 from tests.ui.waiting import wait_until

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from orban_desktop.config import AgentConfig
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.events import EventBus
 from orban_desktop.network.auth import Authenticator
-from orban_desktop.paths import AppPaths
 from orban_desktop.ui.autostart import Autostart
 from orban_desktop.ui.dashboard import Dashboard
 from orban_desktop.ui.session import AgentSession

@@ -22,8 +22,8 @@ import qasync
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.events import ConnectionState
-from orban_desktop.paths import AppPaths
 from orban_desktop.ui.desktop import DesktopApp, LaunchOptions
 from orban_desktop.ui.none_guard import protect_none
 from orban_desktop.ui.theme import apply_theme

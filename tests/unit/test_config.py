@@ -19,9 +19,9 @@ from orban_desktop.config import (
     TimeWindow,
     normalize_platform_url,
 )
-from orban_desktop.config_layouts import ConfigLayout, detect_layout
+from orban_desktop.config.layouts import ConfigLayout, detect_layout
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.errors import ConfigError
-from orban_desktop.paths import AppPaths
 
 SEED_TOML = """\
 # config.toml

@@ -1,4 +1,4 @@
-"""Tests for orban_desktop.paths: AppPaths layouts and where the upstream agent kept its data."""
+"""Tests for orban_desktop.config.paths: AppPaths layouts and where upstream kept its data."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from orban_desktop.paths import AppPaths, upstream_data_dirs
+from orban_desktop.config.paths import AppPaths, upstream_data_dirs
 
 XDG_VARS = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
 

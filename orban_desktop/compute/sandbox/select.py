@@ -32,7 +32,7 @@ from orban_desktop.compute.sandbox.images import (
 )
 from orban_desktop.compute.sandbox.process import ProcessSandbox
 from orban_desktop.errors import SandboxError
-from orban_desktop.jobspec import JobSpec
+from orban_desktop.protocol.jobspec import JobSpec
 
 log = logging.getLogger(__name__)
 MIB = 1024 * 1024

@@ -20,7 +20,7 @@ from orban_desktop.compute.http import TransferSettings
 from orban_desktop.compute.sandbox.base import GpuAssignment
 from orban_desktop.compute.sandbox.select import SandboxPolicy
 from orban_desktop.errors import TaskExecutionFailed
-from orban_desktop.jobspec import MODEL_FORMAT_HF_FOLDER_TAR, PIPELINE_TEXT_EMBEDDING
+from orban_desktop.protocol.jobspec import MODEL_FORMAT_HF_FOLDER_TAR, PIPELINE_TEXT_EMBEDDING
 from tests.integration.compute.artifact_server import ArtifactServer
 from tests.integration.compute.runner_fixtures import model_dir
 from tests.unit.compute.factories import make_assign, sha256_hex

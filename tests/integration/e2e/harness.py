@@ -13,12 +13,12 @@ from typing import Any
 from orban_desktop.agent.components import build_components
 from orban_desktop.agent.runtime import AgentRuntime
 from orban_desktop.config import AgentConfig
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.events import Event
 from orban_desktop.local_platform.server import LocalPlatform
 from orban_desktop.local_platform.settings import PlatformSettings
 from orban_desktop.network.auth import Authenticator
 from orban_desktop.network.handshake import ALL_EXTENSIONS
-from orban_desktop.paths import AppPaths
 from orban_desktop.protocol.enums import Extension
 
 

@@ -12,9 +12,9 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.typing import Subprotocol
 
 from orban_desktop.events import ConnectionState
-from orban_desktop.jobspec import WORKLOAD_CHECKSUM, JobSpec
 from orban_desktop.protocol import messages as m
 from orban_desktop.protocol.framing import SUBPROTOCOL_JSON, FrameCodec
+from orban_desktop.protocol.jobspec import WORKLOAD_CHECKSUM, JobSpec
 from tests.fixtures import protocol_frame
 from tests.integration.e2e.harness import running_agent, wait_for
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pytest
 
 from orban_desktop.agent.policy import ContributionPolicy, PauseReason
-from orban_desktop.config_sections import ScheduleSection
+from orban_desktop.config.sections import ScheduleSection
 from orban_desktop.gpu.device import GPUStatus
 from tests.unit.agent.snapshots import snapshot
 

@@ -6,8 +6,8 @@ import hashlib
 import json
 from typing import Any
 
-from orban_desktop.jobspec import WORKLOAD_CHECKSUM
 from orban_desktop.protocol.codec import decode_json_as
+from orban_desktop.protocol.jobspec import WORKLOAD_CHECKSUM
 from orban_desktop.protocol.messages import TaskAssign
 from tests.fixtures import protocol_frame
 

@@ -10,7 +10,7 @@ from orban_desktop.compute.cache import ModelCache
 from orban_desktop.compute.executor import WORKLOAD_SCRIPTS, WORKLOADS_DIR, TaskExecutor
 from orban_desktop.compute.sandbox.select import SandboxPolicy
 from orban_desktop.errors import ValidationFailed
-from orban_desktop.jobspec import WORKLOADS
+from orban_desktop.protocol.jobspec import WORKLOADS
 from tests.unit.compute.factories import job_config, make_assign
 
 

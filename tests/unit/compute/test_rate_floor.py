@@ -10,7 +10,7 @@ import pytest
 
 from orban_desktop.compute.http import TransferSettings, enforce_floor
 from orban_desktop.compute.rate_floor import RateFloor, TransferTooSlow
-from orban_desktop.config_sections import NetworkSection
+from orban_desktop.config.sections import NetworkSection
 
 KIB = 1024
 URL = "https://cdn.example:8443/models/m.tar?sig=x"

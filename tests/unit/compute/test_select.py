@@ -14,7 +14,7 @@ from orban_desktop.compute.sandbox.process import ProcessSandbox
 from orban_desktop.compute.sandbox.select import SandboxPolicy, SandboxSelector
 from orban_desktop.config import SandboxSection
 from orban_desktop.errors import SandboxError, ValidationFailed
-from orban_desktop.jobspec import WORKLOAD_CHECKSUM, JobSpec, RunnerJob
+from orban_desktop.protocol.jobspec import WORKLOAD_CHECKSUM, JobSpec, RunnerJob
 
 SPEC = JobSpec(WORKLOAD_CHECKSUM, 1, 1)
 DOCKER_ONLY_SPEC = JobSpec(WORKLOAD_CHECKSUM, 1, 1, allow_process_sandbox=False)

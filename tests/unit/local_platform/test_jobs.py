@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from orban_desktop.jobspec import JobSpecError
 from orban_desktop.local_platform.jobs import (
     ArtifactStore,
     JobFactory,
@@ -16,6 +15,7 @@ from orban_desktop.local_platform.jobs import (
     expected_output,
     store_job,
 )
+from orban_desktop.protocol.jobspec import JobSpecError
 
 
 def test_checksum_output_is_five_lines() -> None:

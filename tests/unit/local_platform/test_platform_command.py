@@ -7,8 +7,8 @@ from pathlib import Path
 from orban_desktop.cli import build_parser
 from orban_desktop.commands.base import CommandContext
 from orban_desktop.commands.platform import settings_from_args
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.local_platform.settings import PlatformSettings
-from orban_desktop.paths import AppPaths
 from orban_desktop.protocol.enums import Extension
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orban_desktop.jobspec import (
+from orban_desktop.protocol.jobspec import (
     MODEL_FORMAT_HF_FOLDER_TAR,
     PIPELINE_TEXT_EMBEDDING,
     WORKLOAD_CHECKSUM,

@@ -2,12 +2,12 @@
 
 :class:`AgentConfig` holds every setting in sections (``agent``, ``gpu``, ``network``,
 ``availability``, ``schedule``, ``sandbox``, ``cache``, ``energy``, ``logging``, ``ui``; the
-models live in :mod:`orban_desktop.config_sections` and are re-exported here) that reject unknown
+models live in :mod:`orban_desktop.config.sections` and are re-exported here) that reject unknown
 keys, wrong types and out-of-range values. :meth:`AgentConfig.load` also reads the seed
-document's and the upstream Rust agent's layouts (see :mod:`orban_desktop.config_layouts`);
+document's and the upstream Rust agent's layouts (see :mod:`orban_desktop.config.layouts`);
 :meth:`AgentConfig.save` always writes ours, atomically and owner-only
 (:func:`orban_desktop.fsutil.atomic_write_bytes`). Path settings left unset resolve against
-:class:`orban_desktop.paths.AppPaths` in :meth:`AgentConfig.resolved`. Validators do no I/O.
+:class:`orban_desktop.config.paths.AppPaths` in :meth:`AgentConfig.resolved`. Validators do no I/O.
 Imports only ``config_sections``, ``config_layouts``, ``errors``, ``fsutil`` and ``paths`` from
 the project, and nothing from Qt.
 """
@@ -25,8 +25,9 @@ from typing import Any
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from orban_desktop.config_layouts import describe_errors, to_canonical
-from orban_desktop.config_sections import (
+from orban_desktop.config.layouts import describe_errors, to_canonical
+from orban_desktop.config.paths import AppPaths
+from orban_desktop.config.sections import (
     CONNECT_PATH,
     LOCAL_PLATFORM_PORT,
     LOCAL_PLATFORM_URL,
@@ -49,7 +50,6 @@ from orban_desktop.config_sections import (
 )
 from orban_desktop.errors import ConfigError
 from orban_desktop.fsutil import atomic_write_bytes
-from orban_desktop.paths import AppPaths
 
 __all__ = [
     "CONNECT_PATH",
