@@ -29,8 +29,8 @@ test: $(STAMP) $(RUNNER_ENV)/.installed lint typecheck
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check orban_desktop tests bench packaging tools runner
-	$(BIN)/ruff format --check orban_desktop tests bench packaging tools runner
+	$(BIN)/ruff check orban_desktop orban_platform tests bench packaging tools runner
+	$(BIN)/ruff format --check orban_desktop orban_platform tests bench packaging tools runner
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

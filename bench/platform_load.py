@@ -32,8 +32,6 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from orban_desktop.local_platform.server import LocalPlatform
-from orban_desktop.local_platform.settings import PlatformSettings
 from orban_desktop.network.auth import Authenticator, AuthScheme, platform_origin
 from orban_desktop.protocol import messages as m
 from orban_desktop.protocol.codec import decode_json, encode_json
@@ -53,6 +51,8 @@ from orban_desktop.protocol.types import (
     ProofOfWork,
     TaskResult,
 )
+from orban_platform.server import LocalPlatform
+from orban_platform.settings import PlatformSettings
 
 JSON_EXTENSIONS = ("ack", "auth-v2", "task-cancel")
 

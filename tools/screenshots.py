@@ -120,10 +120,10 @@ def _run_look(look: str, out: Path) -> None:
 
     from orban_desktop.config import AgentConfig
     from orban_desktop.config.paths import AppPaths
-    from orban_desktop.local_platform.settings import PlatformSettings
     from orban_desktop.ui.i18n import install_translators
     from orban_desktop.ui.none_guard import protect_none
     from orban_desktop.ui.theme import apply_theme
+    from orban_platform.settings import PlatformSettings
 
     language, theme_name = LOOKS[look]
     app = QApplication([])

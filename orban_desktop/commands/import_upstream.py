@@ -24,7 +24,7 @@ from orban_desktop.earnings import EarningsLedger, ImportReport
 from orban_desktop.errors import KeyFileError
 from orban_desktop.headless.status_file import pid_alive, read_pid_file
 from orban_desktop.network.auth import Authenticator
-from orban_desktop.network.keyfile import read_secret_key, write_secret_key
+from orban_desktop.protocol.keyfile import read_secret_key, write_secret_key
 
 
 class Step(enum.Enum):

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from orban_desktop.commands.base import Command, CommandContext
 from orban_desktop.config import LOCAL_PLATFORM_PORT
-from orban_desktop.local_platform.server import LocalPlatform
-from orban_desktop.local_platform.settings import (
+from orban_platform.server import LocalPlatform
+from orban_platform.settings import (
     LOCAL_PLATFORM_HTTP_PORT,
     WORKLOADS,
     PlatformSettings,

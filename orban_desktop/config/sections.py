@@ -32,13 +32,12 @@ from pydantic import (
 
 from orban_desktop.money import Money, MoneyError
 from orban_desktop.netaddr import is_loopback_host as is_loopback_host
+from orban_desktop.protocol.endpoints import CONNECT_PATH as CONNECT_PATH
+from orban_desktop.protocol.endpoints import LOCAL_PLATFORM_PORT as LOCAL_PLATFORM_PORT
+from orban_desktop.protocol.endpoints import PRODUCTION_PLATFORM_URL as PRODUCTION_PLATFORM_URL
 
-LOCAL_PLATFORM_PORT = 8740
 #: The local reference platform, the default for a first run.
 LOCAL_PLATFORM_URL = f"ws://127.0.0.1:{LOCAL_PLATFORM_PORT}"
-PRODUCTION_PLATFORM_URL = "wss://platform.orban.ai"
-#: The path the client appends; stripped from a configured URL that already ends with it.
-CONNECT_PATH = "/agent/v1/connect"
 
 
 def normalize_platform_url(url: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from orban_desktop.config import AgentConfig
-from orban_desktop.local_platform.settings import PlatformSettings
+from orban_platform.settings import PlatformSettings
 
 
 def fast_platform_settings(data_dir: Path) -> PlatformSettings:

@@ -18,8 +18,8 @@ from orban_desktop.agent.components import build_components
 from orban_desktop.agent.runtime import AgentRuntime
 from orban_desktop.config import AgentConfig
 from orban_desktop.config.paths import AppPaths
-from orban_desktop.local_platform.server import LocalPlatform
-from orban_desktop.local_platform.settings import PlatformSettings
+from orban_platform.server import LocalPlatform
+from orban_platform.settings import PlatformSettings
 
 
 async def run(root: Path, tasks: int, runner_python: str, timeout_s: float) -> int:

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from orban_desktop.gpu.nvidia import NvidiaBackend
-from orban_desktop.local_platform.embedding.archive import find_model_dir
-from orban_desktop.local_platform.embedding.corpus import load_corpus
+from orban_platform.embedding.archive import find_model_dir
+from orban_platform.embedding.corpus import load_corpus
 
 ROWS = 4096
 

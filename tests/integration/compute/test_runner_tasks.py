@@ -95,7 +95,7 @@ async def make_executor(tmp_path: Path) -> AsyncIterator[Factory]:
 
 def check_vectors(body: bytes) -> dict[str, object]:
     """The uploaded result holds unit vectors the platform's own reference agrees with."""
-    from orban_desktop.local_platform.embedding.reference import ReferenceEncoder
+    from orban_platform.embedding.reference import ReferenceEncoder
 
     with np.load(io.BytesIO(body), allow_pickle=False) as result:
         embeddings, ids = result["embeddings"], list(result["ids"])

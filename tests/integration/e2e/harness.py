@@ -15,11 +15,11 @@ from orban_desktop.agent.runtime import AgentRuntime
 from orban_desktop.config import AgentConfig
 from orban_desktop.config.paths import AppPaths
 from orban_desktop.events import Event
-from orban_desktop.local_platform.server import LocalPlatform
-from orban_desktop.local_platform.settings import PlatformSettings
 from orban_desktop.network.auth import Authenticator
 from orban_desktop.network.handshake import ALL_EXTENSIONS
 from orban_desktop.protocol.enums import Extension
+from orban_platform.server import LocalPlatform
+from orban_platform.settings import PlatformSettings
 
 
 def platform_settings(root: Path, **overrides: Any) -> PlatformSettings:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from orban_desktop.events import RealWorkChecked, TaskProgressed
-from orban_desktop.local_platform.server import LocalPlatform
+from orban_platform.server import LocalPlatform
 from tests.integration.compute.runner_fixtures import runner_python  # noqa: F401
 from tests.integration.e2e.harness import platform_settings, running_agent, wait_for
 

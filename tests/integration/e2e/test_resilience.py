@@ -14,8 +14,8 @@ from orban_desktop.events import (
     TaskFinished,
     TaskProgressed,
 )
-from orban_desktop.local_platform.server import LocalPlatform
 from orban_desktop.network.auth import Authenticator
+from orban_platform.server import LocalPlatform
 from tests.integration.e2e.harness import (
     RunningAgent,
     platform,

@@ -145,7 +145,7 @@ async def test_a_finished_task_reassigned_after_a_restart_is_resent_not_rerun(
     tmp_path: Path,
 ) -> None:
     from orban_desktop.agent.outbox import OutboxItem
-    from orban_desktop.agent.outbox_records import RunningTask
+    from orban_desktop.agent.outbox_records import JournaledTask
     from orban_desktop.protocol.codec import encode_json
 
     async with scripted_platform() as platform, running_agent(tmp_path, platform.url) as agent:
@@ -156,7 +156,7 @@ async def test_a_finished_task_reassigned_after_a_restart_is_resent_not_rerun(
             task_id=str(assign["task_id"]),
             error=t.TaskErrorInfo(code="X", message="earlier run", details=""),
         )
-        await outbox.task_started(RunningTask(done.task_id, "{}", 0, None, time.time()))
+        await outbox.task_started(JournaledTask(done.task_id, "{}", 0, None, time.time()))
         item = OutboxItem(done.task_id, done.message_id, "TASK_FAILED", encode_json(done), 1.0)
         await outbox.put(item)
         await outbox.mark_delivered(done.task_id)
