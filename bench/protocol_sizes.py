@@ -60,7 +60,7 @@ def heartbeat(rng: random.Random, i: int) -> m.Message:
     of the size table (the golden frame, where there is one).
     """
     gpus = [
-        t.GPUStatus(
+        t.HeartbeatGpuStatus(
             index=index,
             utilization=rng.randint(55, 100) / 100,
             memory_used_gb=rng.randint(3000, 23500) / 1024,

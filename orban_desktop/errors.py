@@ -4,8 +4,11 @@ Every failure the agent can explain derives from :class:`OrbanError`. Foreign ex
 (``OSError``, ``websockets`` errors, NVML errors, ...) are converted at the boundary with
 ``raise ... from exc`` so callers only ever catch this tree. Each class carries the protocol
 error code it maps to (``code``, upstream's spelling where upstream has one) and whether the
-agent recovers from it on its own (``recoverable``, as DESIGN.md §5 says). This module imports
-nothing from the project and nothing from Qt.
+agent recovers from it on its own (``recoverable``, as DESIGN.md §5 says). ``message`` is English
+and goes to the logs; an error the owner reads on screen also carries a ``reason`` (a stable
+snake_case key such as ``"key_missing"``) whose parameters are its ``context``, which the UI words
+in the user's language (``orban_desktop/ui/error_text.py``). This module imports nothing from the
+project and nothing from Qt.
 
 ::
 
@@ -44,7 +47,10 @@ class OrbanError(Exception):
     Args:
         message: What went wrong and what to do about it, in one or two sentences.
         title: A short heading (a few words); defaults to the class's title.
-        context: Machine-readable details (URLs, sizes, ids) for logs and ERROR frames.
+        context: Machine-readable details (URLs, sizes, ids) for logs and ERROR frames; the
+            parameters of ``reason``.
+        reason: A stable key for what went wrong, for the UI to word it in the user's language;
+            ``None`` when only the English ``message`` says it.
     """
 
     title: ClassVar[str] = "Orban Agent error"
@@ -52,10 +58,16 @@ class OrbanError(Exception):
     recoverable: ClassVar[bool] = False
 
     def __init__(
-        self, message: str, *, title: str | None = None, context: dict[str, Any] | None = None
+        self,
+        message: str,
+        *,
+        title: str | None = None,
+        context: dict[str, Any] | None = None,
+        reason: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.reason = reason
         if title is not None:
             self.title = title  # type: ignore[misc]  # instance override of the class default
         self.context: dict[str, Any] = dict(context or {})
@@ -209,3 +221,17 @@ ERRORS_BY_CODE: dict[str, type[OrbanError]] = {
         StorageError,
     )
 }
+
+
+def error_details(error: BaseException) -> dict[str, Any]:
+    """What an event carries of ``error`` so the UI can word it in the user's language."""
+    if not isinstance(error, OrbanError):
+        return {"message": str(error), "reason": None, "context": {}, "error_class": "OrbanError"}
+    names = [cls.__name__ for cls in type(error).__mro__ if issubclass(cls, OrbanError)]
+    return {
+        "message": error.message,
+        "reason": error.reason,
+        "context": dict(error.context),
+        "error_class": names[0],
+        "error_classes": names,
+    }

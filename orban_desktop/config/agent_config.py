@@ -134,7 +134,8 @@ class AgentConfig(BaseModel):
         raise ConfigError(
             f"{len(problems)} invalid setting(s) in {source}:\n{lines}\n"
             f"Fix them in {source}, or move it away to start again from the defaults.",
-            context={"source": source, "errors": problems},
+            reason="config_invalid_settings",
+            context={"source": source, "errors": problems, "count": len(problems), "lines": lines},
         )
 
     @classmethod
@@ -157,12 +158,14 @@ class AgentConfig(BaseModel):
         except UnicodeDecodeError as exc:
             raise ConfigError(
                 f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8.",
+                reason="config_not_utf8",
                 context={"path": str(path)},
             ) from exc
         except OSError as exc:
             raise ConfigError(
                 f"Cannot read {path}: {exc.strerror or exc}. Check that it is a file you can read.",
-                context={"path": str(path)},
+                reason="config_unreadable",
+                context={"path": str(path), "detail": exc.strerror or str(exc)},
             ) from exc
         try:
             data = tomllib.loads(text)
@@ -171,8 +174,10 @@ class AgentConfig(BaseModel):
             raise ConfigError(
                 f"{path} is not valid TOML: {exc}. Fix that line, or move the file away to "
                 "start again from the defaults.",
+                reason="config_not_toml",
                 context={
                     "path": str(path),
+                    "detail": str(exc),
                     "line": int(where.group(1)) if where else None,
                     "column": int(where.group(2)) if where else None,
                 },
@@ -198,7 +203,8 @@ class AgentConfig(BaseModel):
             raise ConfigError(
                 f"Cannot write {path}: {exc.strerror or exc}. Check the folder's permissions "
                 "and free disk space.",
-                context={"path": str(path)},
+                reason="config_unwritable",
+                context={"path": str(path), "detail": exc.strerror or str(exc)},
             ) from exc
 
     def resolved(self, paths: AppPaths) -> ResolvedPaths:

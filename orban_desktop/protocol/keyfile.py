@@ -36,16 +36,20 @@ def read_secret_key(path: Path) -> bytes:
     try:
         link_info = os.lstat(path)
     except FileNotFoundError as exc:
-        raise KeyFileError(f"No identity key at '{path}'; {_KEYGEN_HINT}.") from exc
+        raise KeyFileError(
+            f"No identity key at '{path}'; {_KEYGEN_HINT}.",
+            reason="key_missing",
+            context={"path": str(path)},
+        ) from exc
     except OSError as exc:
-        raise KeyFileError(f"Cannot read the identity key '{path}': {exc.strerror}.") from exc
+        raise _unreadable(path, exc) from exc
     _check_key_file_kind(path, link_info.st_mode)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:  # ELOOP: it became a symlink after the lstat
-        raise KeyFileError(f"Cannot open the identity key '{path}': {exc.strerror}.") from exc
+        raise _unreadable(path, exc) from exc
     try:
         info = os.fstat(fd)
         _check_key_file_kind(path, info.st_mode)
@@ -53,7 +57,9 @@ def read_secret_key(path: Path) -> bytes:
         if _POSIX and mode & 0o077:
             raise KeyFileError(
                 f"Permissions {mode:04o} for '{path}' are too open: other users could read or "
-                f"replace your identity key. Run `chmod 600 '{path}'`."
+                f"replace your identity key. Run `chmod 600 '{path}'`.",
+                reason="key_too_open",
+                context={"path": str(path), "mode": f"{mode:04o}"},
             )
         if info.st_size != SECRET_KEY_BYTES:
             raise _wrong_length(path, info.st_size)
@@ -64,7 +70,7 @@ def read_secret_key(path: Path) -> bytes:
                 break
             data += chunk
     except OSError as exc:
-        raise KeyFileError(f"Cannot read the identity key '{path}': {exc.strerror}.") from exc
+        raise _unreadable(path, exc) from exc
     finally:
         os.close(fd)
     if len(data) != SECRET_KEY_BYTES:
@@ -96,7 +102,9 @@ def write_secret_key(path: Path, secret: bytes) -> None:
     except FileExistsError as exc:
         raise KeyFileError(
             f"An identity key already exists at '{path}'; refusing to overwrite it (your agent "
-            "id and earnings are tied to it). Move it away first to replace it."
+            "id and earnings are tied to it). Move it away first to replace it.",
+            reason="key_exists",
+            context={"path": str(path)},
         ) from exc
     except OSError as exc:
         raise KeyFileError(f"Cannot create the identity key '{path}': {exc.strerror}.") from exc
@@ -122,15 +130,31 @@ def _check_key_file_kind(path: Path, mode: int) -> None:
     if stat.S_ISLNK(mode):
         raise KeyFileError(
             f"The identity key '{path}' is a symbolic link; refusing to follow it. "
-            "Point the configuration at the real file instead."
+            "Point the configuration at the real file instead.",
+            reason="key_is_link",
+            context={"path": str(path)},
         )
     if not stat.S_ISREG(mode):
         kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
-        raise KeyFileError(f"The identity key '{path}' is {kind}; {_KEYGEN_HINT}.")
+        raise KeyFileError(
+            f"The identity key '{path}' is {kind}; {_KEYGEN_HINT}.",
+            reason="key_not_a_file",
+            context={"path": str(path)},
+        )
 
 
 def _wrong_length(path: Path, size: int) -> KeyFileError:
     return KeyFileError(
         f"The identity key '{path}' must be exactly {SECRET_KEY_BYTES} raw bytes, found {size}. "
-        "A key in hex, base64 or PEM form is not accepted here; run `orban-agent import`."
+        "A key in hex, base64 or PEM form is not accepted here; run `orban-agent import`.",
+        reason="key_wrong_size",
+        context={"path": str(path), "size": size, "expected": SECRET_KEY_BYTES},
+    )
+
+
+def _unreadable(path: Path, exc: OSError) -> KeyFileError:
+    return KeyFileError(
+        f"Cannot read the identity key '{path}': {exc.strerror}.",
+        reason="key_unreadable",
+        context={"path": str(path), "detail": exc.strerror or str(exc)},
     )

@@ -39,8 +39,8 @@ from orban_desktop.protocol.types import (
     EarningsDetail,
     ExecutionMetrics,
     GpuSignature,
-    GPUStatus,
     HardwareInfo,
+    HeartbeatGpuStatus,
     Location,
     PayoutPeriod,
     PayoutSummary,
@@ -189,7 +189,7 @@ class Heartbeat(Message):
     agent_id: Id
     status: AgentStatus
     current_task_id: Id | None = None
-    gpu_status: list[GPUStatus] = Field(max_length=MAX_LIST_LEN)
+    gpu_status: list[HeartbeatGpuStatus] = Field(max_length=MAX_LIST_LEN)
     uptime_sec: U64
 
 

@@ -154,7 +154,7 @@ class TaskErrorInfo(WireModel):
 
 
 # ---- monitoring ----
-class GPUStatus(WireModel):
+class HeartbeatGpuStatus(WireModel):
     """One GPU in a HEARTBEAT (upstream has no ``None``: unreported values are sent as 0)."""
 
     index: U32
@@ -223,9 +223,9 @@ __all__ = [
     "EarningsDetail",
     "ExecutionMetrics",
     "GPUInfo",
-    "GPUStatus",
     "GpuSignature",
     "HardwareInfo",
+    "HeartbeatGpuStatus",
     "Location",
     "PayoutPeriod",
     "PayoutSummary",

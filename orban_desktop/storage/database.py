@@ -82,7 +82,8 @@ def apply_migrations(
         raise StorageError(
             f"The {store_name} is at schema version {current}, newer than this agent "
             f"understands ({len(migrations)}). Update Orban Agent to open it.",
-            context={"schema_version": current, "supported": len(migrations)},
+            reason="store_too_new",
+            context={"store": store_name, "schema_version": current, "supported": len(migrations)},
         )
     for version in range(current, len(migrations)):
         connection.execute("BEGIN IMMEDIATE")
@@ -155,7 +156,11 @@ def _corrupt(
 
 
 def _failure(template: str, path: Path, exc: BaseException) -> StorageError:
-    return StorageError(template.format(path=path, exc=exc), context={"path": str(path)})
+    return StorageError(
+        template.format(path=path, exc=exc),
+        reason="store_unusable",
+        context={"path": str(path), "detail": str(exc)},
+    )
 
 
 def open_database(spec: StoreSpec, path: Path) -> sqlite3.Connection:

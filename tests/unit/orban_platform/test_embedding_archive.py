@@ -14,7 +14,7 @@ from orban_platform.embedding.archive import (
     build_model_archive,
     find_model_dir,
 )
-from tests.unit.local_platform.embedding_helpers import real_model_dir
+from tests.unit.orban_platform.embedding_helpers import real_model_dir
 
 
 def test_the_installed_model_is_found_without_importing_it() -> None:

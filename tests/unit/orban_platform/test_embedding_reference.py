@@ -17,7 +17,7 @@ from orban_platform.embedding import reference
 from orban_platform.embedding.bert_math import erf, gelu_erf
 from orban_platform.embedding.reference import ReferenceEncoder, ReferenceModelError
 from orban_platform.embedding.safetensors_np import load_safetensors
-from tests.unit.local_platform.embedding_helpers import golden_entries, real_model_dir, tiny_bert
+from tests.unit.orban_platform.embedding_helpers import golden_entries, real_model_dir, tiny_bert
 
 SENTENCES = [
     "Return a new view of the dictionary's keys.",

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from orban_platform.embedding.safetensors_np import SafetensorsError, load_safetensors
-from tests.unit.local_platform.embedding_helpers import write_safetensors
+from tests.unit.orban_platform.embedding_helpers import write_safetensors
 
 VALUES = np.array([[0.0, -1.5, 2.25], [1e-3, 65504.0, -0.1]], dtype=np.float32)
 

@@ -23,7 +23,7 @@ from orban_platform.embedding.verify import (
     detection_probability,
     sample_size,
 )
-from tests.unit.local_platform.embedding_helpers import manifest, real_model_dir, write_result
+from tests.unit.orban_platform.embedding_helpers import manifest, real_model_dir, write_result
 
 ROWS = 40
 SEED = 7

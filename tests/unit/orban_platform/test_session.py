@@ -15,7 +15,7 @@ from orban_platform.jobs import JobFactory, prepare_job
 from orban_platform.session import Close, Delivery, ServerSession
 from orban_platform.settings import PlatformSettings
 from orban_platform.store import PlatformStore
-from tests.integration.local_platform.agent import register_message
+from tests.integration.orban_platform.agent import register_message
 
 ORIGIN = "ws://127.0.0.1:8740"
 

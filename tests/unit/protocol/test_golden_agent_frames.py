@@ -67,7 +67,7 @@ def build_agent_frames() -> dict[str, m.Message]:
             status=AgentStatus.WORKING,
             current_task_id=TASK,
             gpu_status=[
-                t.GPUStatus(
+                t.HeartbeatGpuStatus(
                     index=0,
                     utilization=0.98,
                     memory_used_gb=11.2,
