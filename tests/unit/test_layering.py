@@ -24,7 +24,7 @@ QT_ALLOWED = ("ui", "app")
 _BASE = frozenset({"errors", "money", "fsutil", "netaddr"})
 _CORE = _BASE | {
     "protocol", "gpu", "storage", "network", "events", "logging_setup", "config", "compute",
-    "earnings",
+    "earnings", "presence",
 }  # fmt: skip
 #: part -> the parts it may import (``__init__`` is the package's version and name).
 ALLOWED: dict[str, frozenset[str]] = {
@@ -35,6 +35,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "protocol": frozenset({"errors", "money", "fsutil"}),
     "gpu": frozenset({"errors", "protocol"}),
     "storage": frozenset({"errors"}),
+    "presence": frozenset(),
     "network": frozenset({"errors", "protocol", "fsutil"}),
     "events": frozenset({"gpu", "errors"}),
     "logging_setup": frozenset({"events"}),
