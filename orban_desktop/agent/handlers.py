@@ -3,15 +3,15 @@
 TASK_ASSIGN is answered at once (accept or reject with upstream's reason code); earnings and
 payouts are committed to the ledger *before* they are acknowledged; a POW_CHALLENGE goes to
 :class:`~orban_desktop.agent.pow_answer.PowResponder` (solved off the loop, within its deadline);
-ACKs settle the outbox. A malformed frame is answered with ERROR and the
-session goes on. Imports nothing from Qt.
+which tasks run and which finished is read from the shared
+:class:`~orban_desktop.agent.task_book.TaskBook`. (ACK and REGISTER_ACK are the client
+session's, not the handlers'.) Imports nothing from Qt.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from orban_desktop.agent.earning_check import earning_flag
 from orban_desktop.agent.outbox import AsyncResultOutbox, OutboxItem
 from orban_desktop.agent.pow_answer import PowAnswer, PowResponder
-from orban_desktop.agent.tasks import FINISHED_KEPT, TaskRunner
+from orban_desktop.agent.task_book import TaskBook
+from orban_desktop.agent.tasks import TaskRunner
 from orban_desktop.compute import TaskExecutor
 from orban_desktop.compute.runner_probe import RunnerAvailability
 from orban_desktop.earnings import (
@@ -64,6 +65,7 @@ class MessageHandlers:
         self,
         ctx: HandlerContext,
         *,
+        book: TaskBook,
         runner: TaskRunner,
         executor: TaskExecutor,
         detector: GPUDetector,
@@ -73,6 +75,7 @@ class MessageHandlers:
         on_earning: Callable[[int], None],
     ) -> None:
         self.ctx = ctx
+        self._book = book
         self._runner = runner
         self._executor = executor
         self._detector = detector
@@ -81,8 +84,6 @@ class MessageHandlers:
         self._bus = bus
         self._on_earning = on_earning
         self.pow = PowResponder(self._pow_answered, ctx.send)
-        #: GPU of each recent task, for the ledger's per-GPU sums (bounded like the runner's).
-        self._gpu_of_task: OrderedDict[str, int] = OrderedDict()
 
     async def handle(self, message: m.Message) -> None:
         match message:
@@ -96,11 +97,6 @@ class MessageHandlers:
                 await self.on_payout(message)
             case m.PowChallenge():
                 await self.pow.offer(message)
-            case m.Ack():
-                task_id = await self._outbox.mark_acked(message.acked_message_id)
-                logger.debug(
-                    "platform acknowledged %s (task %s)", message.acked_message_id, task_id
-                )
             case m.Error():
                 await self.on_error(message)
             case _:
@@ -110,12 +106,11 @@ class MessageHandlers:
     async def on_task_assign(self, assign: m.TaskAssign) -> None:
         """Accept (TASK_ACCEPT, then run) or refuse (TASK_REJECT with upstream's reason)."""
         task_id = assign.task_id
-        if task_id in self._runner.active:
+        if task_id in self._book.running:
             return  # a redelivered assignment of a task we run: already accepted
-        if task_id in self._runner.finished:
-            await self._redeliver(self._runner.finished[task_id])
-            return  # we already ran it: send the stored result again, never run it twice
-        stored = await self._outbox.result_for(task_id)  # finished before a restart
+        stored = self._book.result_of(task_id)  # we already ran it: re-send, never run it twice
+        if stored is None:
+            stored = await self._outbox.result_for(task_id)  # finished before a restart
         if stored is not None:
             await self._redeliver(stored)
             return
@@ -141,9 +136,6 @@ class MessageHandlers:
             reason = str(check.reason or "gpu_not_available")
             return await self._reject(task_id, reason, f"No GPU here meets {requirements} now.")
         self._detector.acquire(check.gpu_index)
-        self._gpu_of_task[task_id] = check.gpu_index
-        while len(self._gpu_of_task) > FINISHED_KEPT:
-            self._gpu_of_task.popitem(last=False)
         started = WireTime.now()
         await self.ctx.send(
             m.TaskAccept(
@@ -169,8 +161,9 @@ class MessageHandlers:
     def _refusal(self) -> tuple[str | None, str]:
         if self.ctx.paused():
             return "paused", "The owner paused contribution on this machine."
-        if len(self._runner.active) >= self.ctx.max_concurrent_tasks:
-            return "at_capacity", f"Already running {len(self._runner.active)} task(s)."
+        running = len(self._book.running)
+        if running >= self.ctx.max_concurrent_tasks:
+            return "at_capacity", f"Already running {running} task(s)."
         return None, ""
 
     # ------------------------------------------------------------ money
@@ -188,7 +181,7 @@ class MessageHandlers:
             status=record.status,
             recorded_at=datetime.now(UTC),
             estimated_payout_date=record.estimated_payout_date,
-            gpu_index=self._gpu_of_task.get(record.task_id),
+            gpu_index=self._book.gpu_index(record.task_id),
             flag=flag,
         )
         outcome = await self._ledger.record_earnings(entry)  # committed when this returns

@@ -21,9 +21,9 @@ from typing import Any
 
 from orban_desktop.agent.outbox_records import (
     RESULT_TYPES,
+    JournaledTask,
     OutboxItem,
     OutboxStats,
-    RunningTask,
     TaskRun,
 )
 from orban_desktop.agent.outbox_schema import open_outbox_connection
@@ -35,10 +35,10 @@ from orban_desktop.storage.worker import StoreWorker
 __all__ = [
     "RESULT_TYPES",
     "AsyncResultOutbox",
+    "JournaledTask",
     "OutboxItem",
     "OutboxStats",
     "ResultOutbox",
-    "RunningTask",
     "TaskRun",
 ]
 
@@ -248,7 +248,7 @@ class ResultOutbox(SqliteStore):
 
     # -- running-task journal -------------------------------------------------------------------
 
-    def task_started(self, task: RunningTask) -> None:
+    def task_started(self, task: JournaledTask) -> None:
         """Journal a task as running (a second call for the same task replaces the entry)."""
         with self._transaction() as conn:
             conn.execute(
@@ -276,14 +276,14 @@ class ResultOutbox(SqliteStore):
             cursor = conn.execute("DELETE FROM running_tasks WHERE task_id = ?", (task_id,))
             return cursor.rowcount == 1
 
-    def running_tasks(self) -> list[RunningTask]:
+    def running_tasks(self) -> list[JournaledTask]:
         """Tasks journaled as running, oldest first (after a crash: what was running then)."""
         rows = self._read(
             "SELECT r.task_id, r.assign_json, r.gpu_index, r.workspace, r.started_at,"
             " t.priced_ceiling_micros FROM running_tasks r"
             " LEFT JOIN tasks_run t ON t.task_id = r.task_id ORDER BY r.started_at, r.rowid"
         )
-        return [RunningTask(*row) for row in rows]
+        return [JournaledTask(*row) for row in rows]
 
     # -- lifetime -------------------------------------------------------------------------------
 
@@ -366,13 +366,13 @@ class AsyncResultOutbox(StoreWorker[ResultOutbox]):
     async def stats(self) -> OutboxStats:
         return await self._call(self._store.stats)
 
-    async def task_started(self, task: RunningTask) -> None:
+    async def task_started(self, task: JournaledTask) -> None:
         await self._call(self._store.task_started, task)
 
     async def task_finished(self, task_id: str) -> bool:
         return await self._call(self._store.task_finished, task_id)
 
-    async def running_tasks(self) -> list[RunningTask]:
+    async def running_tasks(self) -> list[JournaledTask]:
         return await self._call(self._store.running_tasks)
 
     async def integrity_check(self) -> str:

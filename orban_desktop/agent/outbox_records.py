@@ -1,4 +1,4 @@
-"""The records of the result outbox: a result frame to deliver, a running task, the counts.
+"""The records of the result outbox: a result to deliver, a journaled running task, the counts.
 
 Plain frozen dataclasses, re-exported by :mod:`orban_desktop.agent.outbox` (import them from
 there). Imports only the standard library; nothing from Qt and no protocol message models.
@@ -36,9 +36,10 @@ class OutboxItem:
 
 
 @dataclass(frozen=True, slots=True)
-class RunningTask:
-    """A task the agent is running: its TASK_ASSIGN frame, GPU, workspace folder, start time,
-    and the most its pricing could pay in micro-units (``None``: unknown)."""
+class JournaledTask:
+    """A running task as the outbox's journal holds it (so a restart after a crash can report
+    it): its TASK_ASSIGN frame, GPU, workspace folder, start time, and the most its pricing
+    could pay in micro-units (``None``: unknown)."""
 
     task_id: str
     assign_json: str

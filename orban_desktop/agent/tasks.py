@@ -5,7 +5,9 @@ a task keeps running while the agent reconnects. Progress goes out when connecte
 otherwise: it is only progress); the result (TASK_COMPLETE or TASK_FAILED) is written to the
 outbox *before* it is sent and re-sent until delivered, so nothing is lost. Cancelling a task
 (TASK_CANCEL, or the agent stopping) stops its sandbox and reports ``TASK_CANCELLED``, which
-hands the task back to the platform. Imports nothing from Qt.
+hands the task back to the platform. Which tasks run and which finished is kept in the
+:class:`~orban_desktop.agent.task_book.TaskBook` it shares with the message handlers. Imports
+nothing from Qt.
 """
 
 from __future__ import annotations
@@ -13,15 +15,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from orban_desktop.agent.earning_check import priced_ceiling_micros
 from orban_desktop.agent.metrics import MetricsAggregator
-from orban_desktop.agent.outbox import AsyncResultOutbox, OutboxItem, RunningTask
+from orban_desktop.agent.outbox import AsyncResultOutbox, JournaledTask, OutboxItem
+from orban_desktop.agent.task_book import ActiveTask, TaskBook
 from orban_desktop.compute import GpuAssignment, PreparedTask, TaskExecutor, TaskOutcome
 from orban_desktop.compute.runner_task import device_for
 from orban_desktop.errors import OrbanError, TaskCancelled, TaskExecutionFailed
@@ -36,23 +38,7 @@ from orban_desktop.protocol.timestamps import WireTime
 
 logger = logging.getLogger(__name__)
 
-#: How many finished tasks' results are kept in memory to answer a repeated TASK_ASSIGN.
-FINISHED_KEPT = 1024
-
 Send = Callable[[m.Message], Coroutine[Any, Any, bool]]
-
-
-@dataclass
-class ActiveTask:
-    """A task this agent is running."""
-
-    assign: m.TaskAssign
-    gpu_index: int
-    started_at: WireTime
-    stage: str = "accepted"
-    progress: float = 0.0
-    cancel_reason: str | None = None
-    handle: asyncio.Task[None] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -69,6 +55,7 @@ class TaskRunner:
     def __init__(
         self,
         *,
+        book: TaskBook,
         executor: TaskExecutor,
         detector: GPUDetector,
         outbox: AsyncResultOutbox,
@@ -88,15 +75,18 @@ class TaskRunner:
         self._deliver = deliver
         self._latest_status = latest_status
         self._progress_interval_s = progress_interval_s
-        self.active: dict[str, ActiveTask] = {}
-        #: Results of recently finished tasks, newest last (bounded), by task id.
-        self.finished: OrderedDict[str, OutboxItem] = OrderedDict()
+        self.book = book
         self.proof = LastProof()
+
+    @property
+    def active(self) -> dict[str, ActiveTask]:
+        """The running tasks by id (the book's)."""
+        return self.book.running
 
     def start(self, assign: m.TaskAssign, prepared: PreparedTask, gpu_index: int) -> ActiveTask:
         """Run an accepted task on a GPU the caller has already acquired."""
         task = ActiveTask(assign=assign, gpu_index=gpu_index, started_at=WireTime.now())
-        self.active[assign.task_id] = task
+        self.book.started(task)
         task.handle = asyncio.create_task(self._run(task, prepared), name=assign.task_id)
         return task
 
@@ -199,11 +189,8 @@ class TaskRunner:
             created_at=time.time(),
         )
         await self._outbox.put(item)
-        self.finished[task_id] = item
-        while len(self.finished) > FINISHED_KEPT:
-            self.finished.popitem(last=False)
+        self.book.finished(task_id, item)
         await self._outbox.task_finished(task_id)
-        self.active.pop(task_id, None)
         error_code = result.error.code if isinstance(result, m.TaskFailed) else None
         self._bus.publish(TaskFinished(task_id, error_code is None, error_code, duration_s))
         await self._deliver(item)
@@ -240,8 +227,8 @@ class TaskRunner:
             error=t.TaskErrorInfo(code=error.code, message=error.title, details=error.message),
         )
 
-    def journal_entry(self, task: ActiveTask) -> RunningTask:
-        return RunningTask(
+    def journal_entry(self, task: ActiveTask) -> JournaledTask:
+        return JournaledTask(
             task_id=task.assign.task_id,
             assign_json=encode_json(task.assign),
             gpu_index=task.gpu_index,

@@ -3,7 +3,8 @@
 ``connect()`` opens ``{platform_url}/agent/v1/connect`` offering ``agent.orban.v1+proto`` (when the
 ``binary`` extension is wanted) and ``agent.orban.v1``, then runs :class:`ClientHandshake`.
 ``register()`` sends AGENT_REGISTER and waits for REGISTER_ACK, keeping any other frame that
-arrives meanwhile (a POW_CHALLENGE, say) for ``receive()``. Socket errors become
+arrives meanwhile (a POW_CHALLENGE, say) for ``receive()``: for tools and tests; the agent's
+service leaves registration to its sans-I/O ``ClientSession``. Socket errors become
 ``ConnectionFailed`` (reconnect), a refused key ``AuthenticationFailed`` (do not). One client is
 one session: make a new one to reconnect. Imports nothing from Qt.
 """
@@ -25,10 +26,8 @@ from orban_desktop.network.auth import Authenticator, platform_origin
 from orban_desktop.network.handshake import ALL_EXTENSIONS, ClientHandshake, SessionInfo
 from orban_desktop.protocol import messages as m
 from orban_desktop.protocol.codec import MAX_FRAME_BYTES
-from orban_desktop.protocol.enums import AgentStatus, Extension
+from orban_desktop.protocol.enums import Extension
 from orban_desktop.protocol.framing import SUBPROTOCOL_BINARY, SUBPROTOCOL_JSON, FrameCodec
-from orban_desktop.protocol.timestamps import WireTime
-from orban_desktop.protocol.types import GPUStatus
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +201,7 @@ class OrbanClient:
             context={"close_code": code, "replaced": code == CLOSE_REPLACED},
         )
 
-    # ------------------------------------------------------------ upstream's helpers
+    # ------------------------------------------------------------ registration
     async def register(self, message: m.AgentRegister) -> m.RegisterAck:
         """Send AGENT_REGISTER and wait for REGISTER_ACK; other frames are kept for receive()."""
         await self.send(message)
@@ -213,34 +212,3 @@ class OrbanClient:
             if isinstance(reply, m.Error) and reply.code == AuthenticationFailed.code:
                 raise AuthenticationFailed(reply.message)
             self._pending.append(reply)
-
-    async def send_heartbeat(
-        self,
-        status: AgentStatus,
-        current_task_id: str | None,
-        gpu_status: list[GPUStatus],
-        uptime_sec: int,
-    ) -> None:
-        await self.send(
-            m.Heartbeat(
-                agent_id=self.identity.agent_id,
-                status=status,
-                current_task_id=current_task_id,
-                gpu_status=gpu_status,
-                uptime_sec=uptime_sec,
-            )
-        )
-
-    async def accept_task(self, task_id: str, gpu_index: int, estimated_duration_sec: int) -> None:
-        eta = WireTime(WireTime.now().ns + estimated_duration_sec * 1_000_000_000)
-        await self.send(
-            m.TaskAccept(
-                task_id=task_id,
-                agent_id=self.identity.agent_id,
-                gpu_allocated=gpu_index,
-                estimated_completion=eta,
-            )
-        )
-
-    async def reject_task(self, task_id: str, reason: str, details: str = "") -> None:
-        await self.send(m.TaskReject(task_id=task_id, reason=reason, details=details))

@@ -1,53 +1,67 @@
-"""Reconnect policy: exponential backoff with jitter, and a pure "is this worth retrying" rule.
+"""Reconnect policy: the one place that decides whether and when the agent reconnects.
 
-:class:`ReconnectStrategy` yields the delays 1, 2, 4 ... 256, 300, 300 s (optionally jittered
-downwards) and resets only after a session that stayed up for ``min_stable_secs``, so a server
-that accepts and drops at once cannot cause a reconnect storm. :func:`default_is_retryable` is
-the policy as a pure function of the exception, and :meth:`ReconnectStrategy.retry` combines the
-two around any coroutine. Time and randomness are injected, so tests need no real waiting. This
-module uses asyncio, the standard library and ``orban_desktop.errors`` only; it must not import
-Qt, websockets or any other part of the project.
+docs/orban-protocol.md §8: every disconnect but an authentication failure is followed by a
+reconnect after 1, 2, 4 ... 256, 300, 300 s (optionally jittered downwards); the sequence restarts
+only after a session that stayed up for ``min_stable_secs`` (60 s), so a server that accepts and
+drops at once cannot cause a reconnect storm; ``AUTH_FAILED`` (close 4001 is converted to it)
+stops until the user acts. :func:`should_reconnect` is the rule as a pure function of the error,
+:class:`ReconnectStrategy` the backoff generator, and :meth:`ReconnectStrategy.decide` combines
+them into a :class:`ReconnectDecision`. Time is passed in and randomness injected, so tests need
+no waiting. Imports the standard library and ``orban_desktop.errors`` only; no asyncio, no Qt,
+no websockets.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import random
-import time
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from dataclasses import dataclass
+from enum import Enum
 
-from orban_desktop.errors import ConnectionFailed, OrbanError
-
-logger = logging.getLogger(__name__)
-
-T = TypeVar("T")
+from orban_desktop.errors import AuthenticationFailed
 
 #: Exponents above this cannot change a capped delay; the bound keeps ``2.0 ** n`` finite.
 _MAX_EXPONENT = 1000
 
 
-def default_is_retryable(exc: BaseException) -> bool:
-    """Say whether a failed attempt is worth retrying.
+def should_reconnect(exc: BaseException | None) -> bool:
+    """Whether a session that ended with ``exc`` (``None``: it just ended) is worth redialling.
 
-    An :class:`OrbanError` is retried when it is ``recoverable`` (so ``AuthenticationFailed``
-    is not); ``OSError`` (which covers ``ConnectionError`` and ``TimeoutError``, the same class
-    as ``asyncio.TimeoutError``) is retried; anything else is a bug or a refusal and is not.
-    Foreign library errors (websockets' handshake errors) should be converted to the error tree
-    at the boundary before they reach this rule.
+    Only a refused key is not: ``AuthenticationFailed`` (an ``AUTH_FAILED`` error or close code
+    4001). A broken protocol, a lost connection, even a defect of ours is followed by a reconnect.
     """
-    if isinstance(exc, OrbanError):
-        return exc.recoverable
-    return isinstance(exc, OSError)  # includes ConnectionError and (asyncio.)TimeoutError
+    return not isinstance(exc, AuthenticationFailed)
+
+
+class ReconnectAction(Enum):
+    """What the connection loop does next."""
+
+    RETRY = "retrying"
+    WAIT_FOR_USER = "auth_failed"
+    GIVE_UP = "gave_up"
+
+
+@dataclass(frozen=True)
+class ReconnectDecision:
+    """The policy's answer: what to do, after how many seconds, and why (a code, not words).
+
+    Attributes:
+        action: Retry after ``delay_s``, or wait until the user acts (``delay_s`` is ``None``).
+        delay_s: Seconds to wait before the next attempt, for ``RETRY``.
+        reason: ``"retrying"``, ``"gave_up"``, ``"auth_failed"`` or ``"relay_suspected"``.
+    """
+
+    action: ReconnectAction
+    delay_s: float | None
+    reason: str
 
 
 class ReconnectStrategy:
-    """Backoff state for one platform connection.
+    """Backoff state for one platform connection, and the reconnect decision.
 
-    Call order: :meth:`next_delay` before each new attempt; :meth:`connected` once a session is
-    up and :meth:`disconnected` when it ends; the attempt count is reset only by
-    :meth:`reset` or by a session that lasted at least ``min_stable_secs``.
+    Call order: :meth:`connected` once a session is up and :meth:`disconnected` when it ends;
+    then :meth:`decide` with how it ended (it hands out :meth:`next_delay`); :meth:`reset` after
+    the user acted on a ``GIVE_UP``. The attempt count is reset only by :meth:`reset` or by a
+    session that lasted at least ``min_stable_secs``.
 
     Args:
         max_retries: How many delays :meth:`next_delay` hands out before it returns ``None``;
@@ -57,7 +71,6 @@ class ReconnectStrategy:
         jitter: Fraction in [0, 1]: each delay ``d`` is drawn uniformly from ``[d*(1-jitter), d]``.
         min_stable_secs: How long a session must stay up for the backoff to reset.
         rng: Source of jitter; a fresh ``random.Random()`` when ``None``.
-        clock: Monotonic clock in seconds, used to time sessions.
 
     Raises:
         ValueError: A negative count, a non-positive base delay, a cap below the base delay,
@@ -72,7 +85,6 @@ class ReconnectStrategy:
         jitter: float = 0.0,
         min_stable_secs: float = 60.0,
         rng: random.Random | None = None,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if max_retries is not None and max_retries < 0:
             raise ValueError(f"max_retries must be None or >= 0, not {max_retries}")
@@ -90,7 +102,6 @@ class ReconnectStrategy:
         self._jitter = jitter
         self._min_stable_secs = min_stable_secs
         self._rng = rng if rng is not None else random.Random()
-        self._clock = clock
         self._attempts = 0
         self._connected_at: float | None = None
 
@@ -114,63 +125,28 @@ class ReconnectStrategy:
         """Start over: the next delay is the base delay again."""
         self._attempts = 0
 
-    def connected(self) -> None:
-        """Record that a session is up (its start is read from the clock)."""
-        self._connected_at = self._clock()
+    def connected(self, now: float) -> None:
+        """Record that a session is up since ``now`` (monotonic seconds)."""
+        self._connected_at = now
 
-    def disconnected(self) -> None:
+    def disconnected(self, now: float) -> None:
         """Record that the session ended; reset the backoff if it lasted ``min_stable_secs``."""
         started = self._connected_at
         self._connected_at = None
-        if started is not None and self._clock() - started >= self._min_stable_secs:
+        if started is not None and now - started >= self._min_stable_secs:
             self.reset()
 
-    async def retry(
-        self,
-        operation: Callable[[], Awaitable[T]],
-        *,
-        is_retryable: Callable[[BaseException], bool] = default_is_retryable,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> T:
-        """Run ``operation`` until it succeeds, sleeping :meth:`next_delay` between attempts.
+    def decide(self, ended_by: BaseException | None) -> ReconnectDecision:
+        """What to do after a session ended with ``ended_by`` (``None``: it ended cleanly).
 
-        The backoff state is kept across calls (the caller brackets each session with
-        :meth:`connected` / :meth:`disconnected`); this method does not reset it on success.
-
-        Args:
-            operation: Makes one attempt; called again after each retryable failure.
-            is_retryable: The retry policy; a failure it refuses is re-raised at once.
-            sleep: Awaited with each delay in seconds.
-
-        Returns:
-            What the first successful attempt returned.
-
-        Raises:
-            ConnectionFailed: The retries ran out; chained ``from`` the last error.
-            Exception: Any error ``is_retryable`` refuses, unchanged.
+        A refused key waits for the user without using up an attempt; otherwise the next delay,
+        or ``GIVE_UP`` once ``max_retries`` delays were handed out.
         """
-        calls = 0
-        while True:
-            calls += 1
-            try:
-                return await operation()
-            except Exception as exc:
-                if not is_retryable(exc):
-                    raise
-                delay = self.next_delay()
-                if delay is None:
-                    reason = exc.message if isinstance(exc, OrbanError) else str(exc)
-                    raise ConnectionFailed(
-                        f"Gave up after {calls} attempts; the last one failed with "
-                        f"{type(exc).__name__}: {reason or 'no details'}. Check the network "
-                        "connection and the platform URL in the configuration.",
-                        context={"attempts": calls},
-                    ) from exc
-                logger.info(
-                    "Attempt %d failed (%s: %s); retrying in %.1f s",
-                    calls,
-                    type(exc).__name__,
-                    exc,
-                    delay,
-                )
-                await sleep(delay)
+        if not should_reconnect(ended_by):
+            context = getattr(ended_by, "context", None) or {}
+            why = "relay_suspected" if context.get("relay_suspected") else "auth_failed"
+            return ReconnectDecision(ReconnectAction.WAIT_FOR_USER, None, why)
+        delay = self.next_delay()
+        if delay is None:
+            return ReconnectDecision(ReconnectAction.GIVE_UP, None, "gave_up")
+        return ReconnectDecision(ReconnectAction.RETRY, delay, "retrying")

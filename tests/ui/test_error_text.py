@@ -43,9 +43,9 @@ def _reasons_raised_by_the_core() -> set[str]:
             if isinstance(node, ast.Call):
                 for keyword in node.keywords:
                     value = keyword.value
-                    if keyword.arg == "reason" and isinstance(value, ast.Constant):
-                        if isinstance(value.value, str):
-                            found.add(value.value)
+                    is_text = isinstance(value, ast.Constant) and isinstance(value.value, str)
+                    if keyword.arg == "reason" and is_text:
+                        found.add(str(getattr(value, "value", "")))
     return found
 
 

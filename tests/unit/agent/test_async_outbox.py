@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from orban_desktop.agent.outbox import AsyncResultOutbox, OutboxStats, RunningTask
+from orban_desktop.agent.outbox import AsyncResultOutbox, JournaledTask, OutboxStats
 from orban_desktop.errors import StorageError
 from tests.unit.agent.results import item
 
@@ -41,8 +41,8 @@ async def test_every_call_runs_on_the_one_worker_thread(tmp_path: Path) -> None:
         second = (await outbox.pending())[0]
         assert await outbox.mark_acked(second.message_id) == second.task_id
         assert await outbox.mark_delivered("task-19") is True
-        await outbox.task_started(RunningTask("task-x", "{}", 0, None, 1.0))
-        assert await outbox.running_tasks() == [RunningTask("task-x", "{}", 0, None, 1.0)]
+        await outbox.task_started(JournaledTask("task-x", "{}", 0, None, 1.0))
+        assert await outbox.running_tasks() == [JournaledTask("task-x", "{}", 0, None, 1.0)]
         assert await outbox.task_finished("task-x") is True
         assert await outbox.prune(0.0, now=1e12) == 3
         assert await outbox.stats() == OutboxStats(pending=17, delivered=0, running=0)

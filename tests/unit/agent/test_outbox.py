@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from orban_desktop.agent.outbox import OutboxItem, OutboxStats, ResultOutbox, RunningTask
+from orban_desktop.agent.outbox import JournaledTask, OutboxItem, OutboxStats, ResultOutbox
 from orban_desktop.agent.outbox_schema import SCHEMA_VERSION, CorruptOutboxError
 from orban_desktop.errors import StorageError
 from orban_desktop.protocol import messages as m
@@ -132,13 +132,13 @@ def test_prune_deletes_only_old_delivered_results(outbox: ResultOutbox) -> None:
 
 def test_journal_survives_reopen(outbox_path: Path) -> None:
     running = [
-        RunningTask("task-1", '{"type":"TASK_ASSIGN"}', 0, "/tmp/work/task-1", 50.0),
-        RunningTask("task-2", '{"type":"TASK_ASSIGN"}', 1, None, 40.0),
+        JournaledTask("task-1", '{"type":"TASK_ASSIGN"}', 0, "/tmp/work/task-1", 50.0),
+        JournaledTask("task-2", '{"type":"TASK_ASSIGN"}', 1, None, 40.0),
     ]
     with ResultOutbox(outbox_path) as outbox:
         for task in running:
             outbox.task_started(task)
-        outbox.task_started(RunningTask("task-3", "{}", 0, None, 60.0))
+        outbox.task_started(JournaledTask("task-3", "{}", 0, None, 60.0))
         assert outbox.task_finished("task-3") is True
         assert outbox.task_finished("task-3") is False
         outbox.put(item("task-1"))
@@ -150,9 +150,9 @@ def test_journal_survives_reopen(outbox_path: Path) -> None:
 
 
 def test_task_started_twice_replaces_the_entry(outbox: ResultOutbox) -> None:
-    outbox.task_started(RunningTask("task-1", "{}", 0, None, 1.0))
-    outbox.task_started(RunningTask("task-1", "{}", 1, "/w", 2.0))
-    assert outbox.running_tasks() == [RunningTask("task-1", "{}", 1, "/w", 2.0)]
+    outbox.task_started(JournaledTask("task-1", "{}", 0, None, 1.0))
+    outbox.task_started(JournaledTask("task-1", "{}", 1, "/w", 2.0))
+    assert outbox.running_tasks() == [JournaledTask("task-1", "{}", 1, "/w", 2.0)]
 
 
 def test_the_file_is_wal_with_full_sync_and_versioned(outbox: ResultOutbox) -> None:
@@ -199,7 +199,7 @@ def test_prune_drops_old_undelivered_results_and_old_task_memories(tmp_path: Pat
     box = ResultOutbox(tmp_path / "prune.db")
     try:
         for task_id, started in (("old", 1_000.0), ("new", 9_000.0)):
-            box.task_started(RunningTask(task_id, "{}", 0, None, started, 5))
+            box.task_started(JournaledTask(task_id, "{}", 0, None, started, 5))
             box.put(item(task_id, created_at=started))  # never delivered
         assert box.task_run("old") is not None
         removed = box.prune(

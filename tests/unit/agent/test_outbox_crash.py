@@ -29,14 +29,14 @@ WRITER = r"""
 import sys
 from pathlib import Path
 
-from orban_desktop.agent.outbox import OutboxItem, ResultOutbox, RunningTask
+from orban_desktop.agent.outbox import OutboxItem, ResultOutbox, JournaledTask
 
 outbox = ResultOutbox(Path(sys.argv[1]))
 prefix = sys.argv[2]
 index = 0
 while True:
     task_id = f"{prefix}-{index}"
-    outbox.task_started(RunningTask(task_id, '{"type":"TASK_ASSIGN"}', index % 2, None, index))
+    outbox.task_started(JournaledTask(task_id, '{"type":"TASK_ASSIGN"}', index % 2, None, index))
     print("started", task_id, flush=True)
     frame = '{"message_id":"m-%s","type":"TASK_COMPLETE","task_id":"%s"}' % (task_id, task_id)
     outbox.put(OutboxItem(task_id, "m-" + task_id, "TASK_COMPLETE", frame, float(index)))

@@ -63,7 +63,7 @@ def test_heartbeat_maps_units() -> None:
         fan_speed_pct=40.0,
     )
     assert heartbeat_gpu_status([status]) == [
-        wire.GPUStatus(
+        wire.HeartbeatGpuStatus(
             index=2,
             utilization=0.875,
             memory_used_gb=6.0,
