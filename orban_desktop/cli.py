@@ -10,8 +10,10 @@ composition root for headless use. It never imports Qt.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -83,6 +85,21 @@ def main(
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """Standard output's reader closed the pipe (``… | head``): stop quietly, as Unix tools do.
+
+    Standard output is pointed at the null device so that the interpreter's final flush does not
+    raise again; the status is 141, a shell's code for a command ended by SIGPIPE.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return 128 + 13
 
 
 if __name__ == "__main__":  # pragma: no cover

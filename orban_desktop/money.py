@@ -104,3 +104,16 @@ class Money:
 
     def __str__(self) -> str:
         return self.text
+
+
+def money_text(micros: int, currency: str = "USD") -> str:
+    """``1_234_500`` -> ``"$1.2345"``: exact, at least two and at most six decimals.
+
+    The one way an amount is written for people (window, CLI, notifications): from micro-units,
+    so a record, a sum and an export always agree.
+    """
+    sign = "-" if micros < 0 else ""
+    whole, fraction = divmod(abs(micros), MICROS_PER_UNIT)
+    decimals = f"{fraction:06d}".rstrip("0").ljust(2, "0")
+    symbol = "$" if currency.upper() == "USD" else f"{currency.upper()} "
+    return f"{sign}{symbol}{whole:,}.{decimals}"

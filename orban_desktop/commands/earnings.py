@@ -2,58 +2,37 @@
 
 Both read the earnings ledger file directly (the agent need not run; reading beside a running
 agent is safe in WAL mode) and never change a record. Sums are integer micro-units printed as
-exact decimals; history amounts are shown as the platform sent them. Records kept apart (flagged:
-not from a task of this agent, a negative amount, far outside the task's priced range) are in no
-total: a "Not counted" line follows the totals, ``--flagged`` lists them with the reason and
-``--history`` marks them. ``export-earnings`` writes the upstream agent's ``earnings.json`` shape
-or CSV (flagged records included, with their flag). Nothing here imports Qt.
+exact decimals, the same way the window writes them (``earnings_lines``), and each record shows
+how it was made (GPU hours × rate × bonus = amount); payouts follow, or why there are none.
+Records kept apart (flagged: not from a task of this agent, a negative amount, far outside the
+task's priced range) are in no total: a "Not counted" line follows the totals, ``--flagged``
+lists them with the reason and ``--history`` marks them. ``export-earnings`` writes the upstream
+agent's ``earnings.json`` shape or CSV (flagged records included, with their flag) to a file or,
+given ``-``, to standard output (the count then goes to stderr). Nothing here imports Qt.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from orban_desktop.commands.base import Command, CommandContext
-from orban_desktop.earnings import EarningEntry, EarningsLedger, FlaggedSummary, describe_flag
-from orban_desktop.money import Money
+from orban_desktop.commands.earnings_lines import (
+    flagged_line,
+    history_line,
+    not_counted_line,
+    payout_lines,
+    totals_lines,
+)
+from orban_desktop.earnings import EarningEntry, EarningsLedger
+from orban_desktop.earnings.export import ExportTarget
 
 
 def _open_ledger(context: CommandContext) -> EarningsLedger | None:
     path = context.files.ledger_db
     return EarningsLedger(path) if path.exists() else None
-
-
-def _when(entry: EarningEntry) -> str:
-    return entry.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def history_line(entry: EarningEntry) -> str:
-    task = entry.task_id or "(no task id)"
-    line = (
-        f"  {_when(entry)}  {entry.amount.text:>12} {entry.currency}  {entry.status.value:<9}"
-        f"  {task}  {entry.gpu_hours:g} GPU h at {entry.rate_per_hour.text}/h"
-    )
-    if entry.flag is not None:
-        line += f"  [not counted: {describe_flag(entry.flag)}]"
-    return line
-
-
-def flagged_line(entry: EarningEntry) -> str:
-    """A record kept apart: when, which task, how much, and why it is not counted."""
-    task = entry.task_id or "(no task id)"
-    reason = "" if entry.flag is None else describe_flag(entry.flag)
-    return f"  {_when(entry)}  {task}  {entry.amount.text} {entry.currency}  {reason}"
-
-
-def not_counted_line(flagged: FlaggedSummary) -> str:
-    """The line after the totals when some records are kept apart."""
-    records = "record" if flagged.count == 1 else "records"
-    amount = f"{Money.from_micros(flagged.total_micros).text} {flagged.currency}"
-    return (
-        f"Not counted: {flagged.count} {records} ({amount}) the platform reported that this "
-        "agent cannot vouch for; see --flagged"
-    )
 
 
 def _positive(text: str) -> int:
@@ -84,17 +63,9 @@ def run_earnings(args: argparse.Namespace, context: CommandContext) -> int:
         summary = ledger.get_data(page_size=args.lines)
         flagged = ledger.flagged_summary(summary.currency)
         kept_apart = ledger.flagged(page_size=args.lines) if args.flagged else []
-    currency = summary.currency
-
-    def amount(micros: int) -> str:
-        return f"{Money.from_micros(micros).text} {currency}"
-
-    context.out("Earnings")
-    context.out(f"  Today:     {amount(summary.today_micros)}")
-    context.out(f"  Pending:   {amount(summary.pending_micros)}")
-    context.out(f"  Confirmed: {amount(summary.confirmed_micros)}")
-    context.out(f"  Paid:      {amount(summary.paid_micros)}")
-    context.out(f"  Total:     {amount(summary.total_micros)} (confirmed + paid)")
+        payouts = ledger.payouts(page_size=args.lines)
+    for line in totals_lines(summary):
+        context.out(line)
     if flagged.count:
         context.out(not_counted_line(flagged))
     if args.flagged:
@@ -104,6 +75,8 @@ def run_earnings(args: argparse.Namespace, context: CommandContext) -> int:
         context.out(f"History, newest first ({shown} of {summary.history_count}):")
         for entry in summary.history:
             context.out(history_line(entry))
+    for line in payout_lines(payouts):
+        context.out(line)
     return 0
 
 
@@ -123,19 +96,47 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
         help="json: the upstream agent's earnings.json shape; csv: a spreadsheet "
         "(default: from the file name, else json)",
     )
-    parser.add_argument("path", type=Path, metavar="PATH", help="the file to write")
+    parser.add_argument("path", metavar="PATH", help="the file to write, or - for standard output")
+
+
+class _LineWriter:
+    """A text stream that hands each complete line to ``out`` (standard output's ``print``)."""
+
+    def __init__(self, out: Callable[[str], None]) -> None:
+        self._out = out
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        *lines, self._pending = (self._pending + text).split("\n")
+        for line in lines:
+            self._out(line)
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._out(self._pending)
+            self._pending = ""
 
 
 def run_export(args: argparse.Namespace, context: CommandContext) -> int:
-    path: Path = args.path
-    kind = args.format or ("csv" if path.suffix.lower() == ".csv" else "json")
+    to_stdout = args.path == "-"
+    path = Path(args.path)
+    kind = args.format or ("csv" if not to_stdout and path.suffix.lower() == ".csv" else "json")
     ledger = _open_ledger(context)
     if ledger is None:
-        context.out(f"No earnings recorded yet at {context.files.ledger_db}; nothing exported.")
+        message = f"No earnings recorded yet at {context.files.ledger_db}; nothing exported."
+        if to_stdout:
+            print(message, file=sys.stderr)
+        else:
+            context.out(message)
         return 1
+    target: ExportTarget = _LineWriter(context.out) if to_stdout else path
     with ledger:
-        count = ledger.export_csv(path) if kind == "csv" else ledger.export_json(path)
-    context.out(f"Exported {count} record(s) as {kind.upper()} to {path}.")
+        count = ledger.export_csv(target) if kind == "csv" else ledger.export_json(target)
+    if to_stdout:
+        print(f"Exported {count} record(s) as {kind.upper()}.", file=sys.stderr)
+    else:
+        context.out(f"Exported {count} record(s) as {kind.upper()} to {path}.")
     return 0
 
 
@@ -148,7 +149,8 @@ EARNINGS = Command(
 )
 EXPORT_EARNINGS = Command(
     name="export-earnings",
-    help="export every earning as JSON (upstream's earnings.json shape) or CSV",
+    help="export every earning as JSON (upstream's earnings.json shape) or CSV, to a file or "
+    "to standard output (-)",
     run=run_export,
     add_arguments=_export_arguments,
 )

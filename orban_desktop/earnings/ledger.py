@@ -25,6 +25,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from orban_desktop.earnings import export, flagged, queries, writes
+from orban_desktop.earnings.export import ExportTarget
 from orban_desktop.earnings.local_time import local_date, local_day_bounds
 from orban_desktop.earnings.records import (
     DailyTotal,
@@ -132,7 +133,7 @@ class EarningsLedger(SqliteStore):
         tz: tzinfo | None = None,
         currency: str = "USD",
     ) -> EarningsSummary:
-        """Totals (total = confirmed + paid), today (local day of ``tz``), pending, and history.
+        """Earned (every status), its parts, today (local day of ``tz``), and one history page.
 
         Args:
             page: History page, 0 = newest.
@@ -205,16 +206,18 @@ class EarningsLedger(SqliteStore):
 
     # -- export / import ----------------------------------------------------------------------
 
-    def export_json(self, path: Path, now: datetime | None = None, tz: tzinfo | None = None) -> int:
-        """Write the seed's ``earnings.json`` shape (exact decimal texts); returns the count."""
+    def export_json(
+        self, target: ExportTarget, now: datetime | None = None, tz: tzinfo | None = None
+    ) -> int:
+        """Write the seed's ``earnings.json`` shape to a file or a stream; returns the count."""
         with self.snapshot() as conn:
             today = local_day_bounds(local_date(now, tz), tz)
-            return export.write_seed_json(path, lambda: queries.iter_earnings(conn), today)
+            return export.write_seed_json(target, lambda: queries.iter_earnings(conn), today)
 
-    def export_csv(self, path: Path) -> int:
-        """Write every record as CSV, oldest first; returns records written."""
+    def export_csv(self, target: ExportTarget) -> int:
+        """Write every record as CSV (oldest first) to a file or a stream; returns the count."""
         with self.snapshot() as conn:
-            return export.write_csv(path, queries.iter_earnings(conn))
+            return export.write_csv(target, queries.iter_earnings(conn))
 
     def import_seed_json(self, path: Path) -> ImportReport:
         """Import an upstream (seed-format) ``earnings.json``; a second import adds nothing.

@@ -115,6 +115,7 @@ def summary(
     )
     return EarningsSummary(
         currency=currency,
+        earned_micros=sum(by_status.values()),
         total_micros=by_status[EarningStatus.CONFIRMED] + by_status[EarningStatus.PAID],
         today_micros=today_micros,
         pending_micros=by_status[EarningStatus.PENDING],

@@ -165,12 +165,14 @@ class RecordOutcome(StrEnum):
 class EarningsSummary:
     """The dashboard's numbers, in micro-units of ``currency``, and one page of history.
 
-    ``total`` keeps the upstream tracker's meaning: confirmed plus paid; ``pending`` is apart;
-    ``today`` is every record (any status) whose local date is today. Flagged records are in no
+    ``earned`` is every counted record of any status (pending + confirmed + paid), so ``today``
+    (every status, local date today) is never more than it; ``total`` keeps the upstream
+    tracker's meaning, confirmed plus paid, for its ``earnings.json``. Flagged records are in no
     sum, but they are in ``history`` (with their flag) and in ``history_count``.
     """
 
     currency: str
+    earned_micros: int
     total_micros: int
     today_micros: int
     pending_micros: int

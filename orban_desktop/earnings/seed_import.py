@@ -71,7 +71,8 @@ def _entry(item: object, where: str, seen: dict[str, int]) -> EarningEntry:
             raise ValueError("timestamp has no time zone")
         task_id, status = str(item["task_id"]), EarningStatus(item["status"])
         gpu_hours = float(Decimal(str(item["gpu_hours"])))
-        amount = _money_text(item["amount"], f"{where}.amount")
+        exact = item.get("amount_reported", item["amount"])  # our export keeps the wire's text
+        amount = _money_text(exact, f"{where}.amount")
         rate = _money_text(item["rate_per_hour"], f"{where}.rate_per_hour")
         flag = None if item.get("flag") is None else EarningFlag(item["flag"])
     except (KeyError, ValueError, ArithmeticError) as exc:
@@ -120,16 +121,17 @@ def import_report(seed: SeedFile, outcomes: list[RecordOutcome]) -> ImportReport
     """Count outcomes and check the file's stated total and pending against its history."""
     mismatches = []
     counted = [e for e in seed.entries if e.counted]
-    sums = {
-        "total_earnings": sum((e.amount.decimal for e in counted if e.status in _COUNTED),
-                              Decimal(0)),
-        "pending_earnings": sum((e.amount.decimal for e in counted
-                                 if e.status is EarningStatus.PENDING), Decimal(0)),
-    }  # fmt: skip
+    parts = {
+        "total_earnings": [e.amount for e in counted if e.status in _COUNTED],
+        "pending_earnings": [e.amount for e in counted if e.status is EarningStatus.PENDING],
+    }
     for name, stated in (("total_earnings", seed.stated_total),
                          ("pending_earnings", seed.stated_pending)):  # fmt: skip
-        if stated is not None and Decimal(stated) != sums[name]:
-            mismatches.append(f"{name} says {stated}, its history sums to {sums[name]}")
+        exact = sum((amount.decimal for amount in parts[name]), Decimal(0))
+        micros = sum(amount.micros for amount in parts[name])
+        # upstream states the exact sum; our export the sum of micro-units, as the app shows it
+        if stated is not None and Decimal(stated) not in (exact, Decimal(micros).scaleb(-6)):
+            mismatches.append(f"{name} says {stated}, its history sums to {exact}")
     return ImportReport(
         imported=outcomes.count(RecordOutcome.STORED) + outcomes.count(RecordOutcome.FLAGGED),
         skipped_duplicates=outcomes.count(RecordOutcome.ALREADY_STORED),

@@ -1,15 +1,16 @@
 """How the UI writes numbers: money, bytes, durations, percentages and readings not reported.
 
-Amounts are integer micro-units (never floats): :func:`money_text` writes them exactly with at
-least two decimals. A reading that is ``None`` was not reported by the driver and is written as
-"not reported", never as 0. Plain functions; imports QtCore only for translation.
+Amounts are integer micro-units (never floats): :func:`money_text` (the core's, so the CLI
+writes them the same way) writes them exactly with at least two decimals. A reading that is
+``None`` was not reported by the driver and is written as "not reported", never as 0. Plain
+functions; imports QtCore only for translation.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from orban_desktop.money import MICROS_PER_UNIT
+from orban_desktop.money import money_text as money_text
 
 GIB = 1024**3
 
@@ -17,15 +18,6 @@ GIB = 1024**3
 def not_reported() -> str:
     """The words for a reading the driver does not report."""
     return QCoreApplication.translate("Formatting", "not reported")
-
-
-def money_text(micros: int, currency: str = "USD") -> str:
-    """``1_234_500`` -> ``"$1.2345"``: exact, at least two and at most six decimals."""
-    sign = "-" if micros < 0 else ""
-    whole, fraction = divmod(abs(micros), MICROS_PER_UNIT)
-    decimals = f"{fraction:06d}".rstrip("0").ljust(2, "0")
-    symbol = "$" if currency.upper() == "USD" else f"{currency.upper()} "
-    return f"{sign}{symbol}{whole:,}.{decimals}"
 
 
 def percent_text(value: float | None) -> str:

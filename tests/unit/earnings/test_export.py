@@ -48,14 +48,18 @@ def test_second_import_adds_nothing(ledger: EarningsLedger) -> None:
     assert ledger.get_data().history_count == 3
 
 
-def test_export_has_the_seed_shape_with_exact_texts(ledger: EarningsLedger, tmp_path: Path) -> None:
+def test_export_has_the_seed_shape_with_amounts_from_micro_units(
+    ledger: EarningsLedger, tmp_path: Path
+) -> None:
     ledger.import_seed_json(UPSTREAM_EARNINGS)
     out = tmp_path / "earnings.json"
     assert ledger.export_json(out, now=datetime(2025, 11, 27, 5, 0, tzinfo=UTC), tz=UTC) == 3
     exported = json.loads(out.read_text("utf-8"))
     assert list(exported) == ["total_earnings", "today_earnings", "pending_earnings", "history"]
     assert exported["total_earnings"] == "1.585"
-    assert exported["pending_earnings"] == "0.1036875"  # the exact sum, not rounded micros
+    assert exported["pending_earnings"] == "0.103688"  # as the app shows it: from micro-units
+    assert exported["history"][1]["amount"] == "0.103688"
+    assert exported["history"][1]["amount_reported"] == "0.1036875"  # the wire's own text kept
     assert exported["today_earnings"] == "0.96"
     assert exported["history"][0] == {
         "timestamp": "2025-11-20T08:12:44.123456Z",
@@ -174,7 +178,8 @@ def test_csv_export(ledger: EarningsLedger, tmp_path: Path) -> None:
     assert ledger.export_csv(out) == 2
     with out.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert [r["amount"] for r in rows] == ["0.96", "0.1036875"]  # oldest first: NOW < T0
+    assert [r["amount"] for r in rows] == ["0.96", "0.103688"]  # oldest first: NOW < T0
+    assert [r["amount_reported"] for r in rows] == ["", "0.1036875"]
     assert rows[1]["task_id"] == "'=HYPERLINK(1)"  # never a live spreadsheet formula
     assert rows[0]["status"] == "Paid" and rows[0]["timestamp"] == "2025-11-27T09:00:00Z"
     assert rows[1]["gpu_index"] == "0" and rows[1]["bonus_multiplier"] == "1.0"

@@ -1,0 +1,42 @@
+"""The lines of ``orban-agent earnings``: how a record was made, and payouts or why none."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from orban_desktop.commands.earnings_lines import (
+    NO_PAYOUT_YET,
+    history_line,
+    how_made,
+    payout_lines,
+)
+from orban_desktop.money import Money
+from tests.unit.earnings.entries import earning, payout
+
+
+def test_a_reported_bonus_is_shown_and_the_parts_make_the_amount() -> None:
+    entry = replace(
+        earning("task-1", "0.02187465", gpu_hours=0.0166667, rate="1.25"),
+        amount_before_bonus=Money.parse("0.02083338"),
+        bonus_multiplier=1.05,
+    )
+    assert how_made(entry) == "0.0166667 GPU h × $1.25/h × 1.05 bonus = $0.021875"
+
+
+def test_no_bonus_when_the_parts_already_make_the_amount() -> None:
+    entry = replace(earning("task-2", "0.625", gpu_hours=0.5, rate="1.25"), bonus_multiplier=None)
+    assert how_made(entry) == "0.5 GPU h × $1.25/h = $0.625"
+
+
+def test_the_history_line_carries_the_payout_date() -> None:
+    line = history_line(earning("task-3", "0.625"))
+    assert "$0.625" in line and line.endswith("payout ~2025-12-01")
+
+
+def test_payouts_as_reported_or_a_sentence_when_there_are_none() -> None:
+    assert payout_lines([]) == [NO_PAYOUT_YET]
+    assert "nothing has been paid to this agent yet" in NO_PAYOUT_YET
+    header, line = payout_lines([payout("payout-1")])
+    assert header == "Payouts, newest first (1):"
+    assert "$8.50 net" in line and "$10.00 gross − $1.50 fee" in line
+    assert "12 tasks" in line and "via crypto" in line
