@@ -84,12 +84,22 @@ class TaskProgressed(Event):
 
 @dataclass(frozen=True)
 class TaskFinished(Event):
-    """A task ended: ``error_code`` is None on success (a protocol error code otherwise)."""
+    """A task ended: ``error_code`` is None on success (a protocol error code otherwise).
+
+    The figures after ``duration_s`` (seconds, the whole task) are ``None`` when the task did not
+    report them: ``gpu_seconds`` the GPU time its run used, ``rows`` the rows it processed (a
+    runner task's manifest), ``downloaded_bytes`` what it fetched (model and input; 0 on a cache
+    hit), ``energy_kwh`` the energy measured for it.
+    """
 
     task_id: str
     succeeded: bool
     error_code: str | None = None
     duration_s: float | None = None
+    gpu_seconds: float | None = None
+    rows: int | None = None
+    downloaded_bytes: int | None = None
+    energy_kwh: float | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,22 @@ class Notice(Event):
 
     code: str
     params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SettingsApplied(Event):
+    """New settings reached the running agent.
+
+    ``sections`` are the changed sections' names (``"schedule"``, ``"gpu"``, ...);
+    ``restarted``: the agent was rebuilt (identity or data folder changed; running tasks were
+    handed back); ``waiting_for_idle``: sandbox or cache settings apply once no task runs;
+    ``next_start``: sections that apply only when the agent starts again (``"logging"``).
+    """
+
+    sections: frozenset[str]
+    restarted: bool = False
+    waiting_for_idle: bool = False
+    next_start: frozenset[str] = frozenset()
 
 
 E = TypeVar("E", bound=Event)

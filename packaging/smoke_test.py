@@ -6,9 +6,9 @@ environment (``PATH=/usr/bin:/bin``, ``HOME`` a fresh temporary folder, no ``PYT
 working directory outside the repository, so nothing from the build machine's Python helps:
 
 1. the bundle's size on disk, and how long ``orban-agent --version`` takes to start;
-2. ``orban-agent run --headless --local-platform --simulate-gpus 1`` until the bundled
-   ``orban-agent status -v`` shows it serving, a task done and an earning, and the bundled
-   ``orban-agent earnings`` shows a non-zero amount; no file of a Python installation outside
+2. ``orban-agent keygen``, then ``orban-agent run --headless --local-platform --simulate-gpus 1``
+   until the bundled ``orban-agent status -v`` shows it serving, a task done and an earning, and
+   the bundled ``orban-agent earnings`` shows a non-zero amount; no file of a Python installation outside
    the bundle may be mapped into it; then SIGTERM, and it must exit 0 and remove its pid file;
 3. ``orban-desktop --demo --simulate-gpus 1`` with ``QT_QPA_PLATFORM=offscreen``: it must come
    up (its "first window painted" log line, or still running after the wait) and exit 0 on
@@ -228,6 +228,9 @@ def wait_for_earning(
 def check_headless(bundle: Bundle, timeout_s: float) -> None:
     root = bundle.work / "agent"
     log = bundle.work / "agent.log"
+    keygen = bundle.run("keygen", "--root", str(root))  # the agent never makes a key itself
+    if keygen.returncode != 0:
+        raise SmokeFailure(f"keygen failed:\n{keygen.stdout}{keygen.stderr}")
     args = ["run", "--headless", "--local-platform", "--simulate-gpus", "1", "--root", str(root)]
     began = time.monotonic()
     process = bundle.start(bundle.agent, args, log)

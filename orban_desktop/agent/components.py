@@ -1,7 +1,9 @@
 """The agent's parts, built once from the settings: the composition the GUI and headless share.
 
 :func:`build_components` opens the identity key, the GPU layer, the ledger, the outbox and the
-executor; :class:`AgentComponents` hands them to ``AgentService`` and closes them at the end.
+executor (:func:`build_executor` and :func:`build_runner_support` make those two again when the
+sandbox, cache or network settings change); :class:`AgentComponents` hands them to
+``AgentService`` and closes them at the end.
 After a crash, tasks the journal says were running are reported failed (retryable) and their
 leftover workspaces removed. Imports nothing from Qt.
 """
@@ -141,25 +143,8 @@ async def build_components(
     files.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     ledger = await AsyncEarningsLedger.open(files.ledger_db)
     outbox = await AsyncResultOutbox.open(files.outbox_db)
-
-    def sample_gpu(index: int) -> GpuSample | None:
-        status = detector.device(index).status()
-        return GpuSample(status.utilization_pct, status.memory_used_bytes, status.power_w)
-
-    policy = replace(
-        SandboxPolicy.from_section(config.sandbox),
-        runner_python=str(files.runner_python) if files.runner_python else None,
-    )
-    executor = TaskExecutor(
-        cache=ModelCache(files.model_cache_dir, max_bytes=int(config.cache.max_size_gb * 1024**3)),
-        work_root=files.data_dir / WORK_FOLDER,
-        sandbox_policy=policy,
-        gpu_sampler=sample_gpu,
-        transfer_settings=TransferSettings.from_network(config.network),
-    )
-    has_nvidia = any(not d.simulated and d.vendor is GPUVendor.NVIDIA for d in detector.devices)
-    runner_support = RunnerSupport(policy, has_nvidia_gpu=has_nvidia)
-    runner_support.start()
+    executor = build_executor(config, files, detector)
+    runner_support = build_runner_support(config, files, detector)
     return AgentComponents(
         config=config,
         files=files,
@@ -172,3 +157,39 @@ async def build_components(
         extensions=extensions,
         metrics=MetricsAggregator(busy_indices=detector.busy_indices),
     )
+
+
+def _sandbox_policy(config: AgentConfig, files: ResolvedPaths) -> SandboxPolicy:
+    return replace(
+        SandboxPolicy.from_section(config.sandbox),
+        runner_python=str(files.runner_python) if files.runner_python else None,
+    )
+
+
+def build_executor(
+    config: AgentConfig, files: ResolvedPaths, detector: GPUDetector
+) -> TaskExecutor:
+    """The executor for ``config``'s sandbox, cache and transfer settings (also made anew when
+    those settings change while the agent runs)."""
+
+    def sample_gpu(index: int) -> GpuSample | None:
+        status = detector.device(index).status()
+        return GpuSample(status.utilization_pct, status.memory_used_bytes, status.power_w)
+
+    return TaskExecutor(
+        cache=ModelCache(files.model_cache_dir, max_bytes=int(config.cache.max_size_gb * 1024**3)),
+        work_root=files.data_dir / WORK_FOLDER,
+        sandbox_policy=_sandbox_policy(config, files),
+        gpu_sampler=sample_gpu,
+        transfer_settings=TransferSettings.from_network(config.network),
+    )
+
+
+def build_runner_support(
+    config: AgentConfig, files: ResolvedPaths, detector: GPUDetector
+) -> RunnerSupport:
+    """Where runner tasks can run under ``config``'s sandbox settings; its probe is started."""
+    has_nvidia = any(not d.simulated and d.vendor is GPUVendor.NVIDIA for d in detector.devices)
+    support = RunnerSupport(_sandbox_policy(config, files), has_nvidia_gpu=has_nvidia)
+    support.start()
+    return support

@@ -2,7 +2,8 @@
 
 :class:`ContributionPolicy` turns the owner's settings (allowed hours, temperature limit, pause
 when another program uses the GPU) and the current readings into a set of :class:`PauseReason`
-codes; an empty set means "contribute". Temperature has hysteresis, so the agent does not flap
+codes; an empty set means "contribute". :meth:`ContributionPolicy.reconfigure` takes new settings
+while the agent runs. Temperature has hysteresis, so the agent does not flap
 between paused and working around the limit: once a GPU reaches the limit, ``TOO_HOT`` holds until
 every GPU has cooled to ``limit - cool_down_margin_c``, and each GPU that reached it stays in
 ``hot_gpus`` until it has cooled that far itself. The only state kept is that overheat state.
@@ -60,6 +61,18 @@ class ContributionPolicy:
         self.cool_down_margin_c = cool_down_margin_c
         self._hot: set[int] = set()
         self._too_hot = False
+
+    def reconfigure(
+        self,
+        *,
+        allows_time: Callable[[datetime.time], bool],
+        temperature_limit_c: float,
+        pause_on_foreign_process: bool,
+    ) -> None:
+        """Use new settings from the next :meth:`evaluate` on; the overheat state is kept."""
+        self._allows_time = allows_time
+        self.temperature_limit_c = temperature_limit_c
+        self.pause_on_foreign_process = pause_on_foreign_process
 
     @property
     def resume_below_c(self) -> float:

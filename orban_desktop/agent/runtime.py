@@ -1,10 +1,13 @@
 """AgentRuntime: the service plus the loops around it (GPU sampling, contribution policy).
 
-Both faces run this: the GUI on the event loop it shares with Qt, and
-``orban-agent run --headless`` on a plain asyncio loop. It starts the telemetry sampler (10 s,
-or 1 s while a window shows charts), checks the contribution policy after each sample (a game on
-the GPU, a GPU past its temperature limit, outside the allowed hours) and runs
-:class:`AgentService` until :meth:`stop`. Imports nothing from Qt.
+Both faces run this (through ``agent/host.py``): the GUI on the event loop it shares with Qt,
+and ``orban-agent run --headless`` on a plain asyncio loop. It starts the telemetry sampler
+(10 s, or 1 s while a window shows charts), checks the contribution policy after each sample (a
+game on the GPU, a GPU past its temperature limit, outside the allowed hours) and runs
+:class:`AgentService` until :meth:`stop`. New settings reach it without a restart:
+:meth:`reconfigure` (schedule, GPU switches, temperature, concurrency: at once, and no running
+task is handed back), :meth:`reconnect` (platform and network: a new session, tasks go on) and
+:meth:`swap_executor_when_idle` (sandbox and cache: once no task runs). Imports nothing from Qt.
 """
 
 from __future__ import annotations
@@ -14,13 +17,20 @@ import contextlib
 import logging
 from datetime import datetime
 
-from orban_desktop.agent.components import AgentComponents
+from orban_desktop.agent.components import (
+    AgentComponents,
+    build_executor,
+    build_runner_support,
+)
 from orban_desktop.agent.policy import ContributionPolicy, PauseReason
 from orban_desktop.agent.service import AgentService
 from orban_desktop.agent.telemetry import TelemetrySampler
+from orban_desktop.config import AgentConfig, ResolvedPaths
 from orban_desktop.events import GpuSampled, Notice
 
 logger = logging.getLogger(__name__)
+#: How often a pending executor swap looks whether the last task has ended.
+IDLE_POLL_S = 0.2
 
 
 class AgentRuntime:
@@ -39,16 +49,18 @@ class AgentRuntime:
             parts.detector.get_all_status, parts.bus, parts.history, interval_s=sample_interval_s
         )
         self._tasks: list[asyncio.Task[None]] = []
+        self._swap: asyncio.Task[None] | None = None
         self._hot: frozenset[int] = frozenset()
         parts.bus.subscribe(GpuSampled, self._on_sample)
         self._policy_lock = asyncio.Lock()
 
     async def run(self) -> None:
         """Sample, apply the policy and serve until :meth:`stop`; then close every part."""
-        self._tasks = [asyncio.create_task(self.sampler.run(), name="gpu-sampler")]
+        self._tasks.append(asyncio.create_task(self.sampler.run(), name="gpu-sampler"))
         try:
             await self.service.run()
         finally:
+            self.parts.bus.unsubscribe(GpuSampled, self._on_sample)
             for task in self._tasks:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -57,8 +69,79 @@ class AgentRuntime:
     async def stop(self) -> None:
         await self.service.stop()
 
+    # ------------------------------------------------------------ live settings
+    def reconfigure(self, config: AgentConfig) -> None:
+        """Use ``config``'s schedule and GPU settings now; every running task goes on.
+
+        A GPU switched off takes no new task; a task already running on it finishes. Allowed
+        hours and the temperature limit are checked against the latest reading at once.
+        """
+        self.parts.config = config
+        gpu, schedule = config.gpu, config.schedule
+        self.policy.reconfigure(
+            allows_time=schedule.allows,
+            temperature_limit_c=gpu.temperature_limit_c,
+            pause_on_foreign_process=schedule.pause_when_foreign_process,
+        )
+        self.parts.detector.configure(
+            reserved_vram_gb=gpu.reserved_vram_gb,
+            temperature_limit_c=gpu.temperature_limit_c,
+            allowed_indices=gpu.allowed_gpu_indices,
+            disabled_indices=gpu.disabled_gpu_indices,
+        )
+        self.service.handlers.ctx.max_concurrent_tasks = gpu.max_concurrent_tasks
+        latest = self.parts.history.latest()
+        if latest:
+            self._check_policy(GpuSampled(latest))
+
+    async def reconnect(self) -> None:
+        """Open a new session with ``parts.config``'s platform and network settings."""
+        await self.service.reconnect()
+
+    def swap_executor_when_idle(
+        self, config: AgentConfig, files: ResolvedPaths, *, then_reconnect: bool
+    ) -> None:
+        """Make the executor anew for ``config`` once no task runs (an earlier wait is dropped).
+
+        Args:
+            config: The settings to build the executor and the runner check from.
+            files: ``config``'s resolved paths (the model cache folder may have moved).
+            then_reconnect: Re-register afterwards, so the platform hears whether real tasks
+                can run here now.
+        """
+        if self._swap is not None:
+            self._swap.cancel()
+        self._swap = asyncio.create_task(
+            self._swap_when_idle(config, files, then_reconnect), name="executor-swap"
+        )
+        self._tasks.append(self._swap)
+        self._swap.add_done_callback(self._forget)
+
+    @property
+    def executor_swap_pending(self) -> bool:
+        return self._swap is not None and not self._swap.done()
+
+    async def _swap_when_idle(
+        self, config: AgentConfig, files: ResolvedPaths, then_reconnect: bool
+    ) -> None:
+        while self.service.runner.active:
+            await asyncio.sleep(IDLE_POLL_S)
+        parts = self.parts
+        old = parts.executor
+        parts.files = files
+        self.service.use_executor(build_executor(config, files, parts.detector))
+        parts.runner_support = build_runner_support(config, files, parts.detector)
+        logger.info("sandbox and cache settings applied (no task was running)")
+        await old.aclose()
+        if then_reconnect:
+            await self.reconnect()
+
+    # ------------------------------------------------------------ sampling and policy
     def _on_sample(self, event: GpuSampled) -> None:
         self.parts.metrics.sample(list(event.statuses))
+        self._check_policy(event)
+
+    def _check_policy(self, event: GpuSampled) -> None:
         if not self._policy_lock.locked():
             task = asyncio.get_running_loop().create_task(self._apply_policy(event))
             self._tasks.append(task)

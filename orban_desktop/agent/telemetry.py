@@ -169,7 +169,7 @@ def _finite(value: float | None, scale: float = 1.0) -> float:
     return value / scale
 
 
-def heartbeat_gpu_status(statuses: Sequence[GPUStatus]) -> list[wire.GPUStatus]:
+def heartbeat_gpu_status(statuses: Sequence[GPUStatus]) -> list[wire.HeartbeatGpuStatus]:
     """HEARTBEAT's ``gpu_status`` from GPU-layer snapshots.
 
     Utilization percent becomes a 0..1 fraction (clamped), bytes become GiB (1024**3).
@@ -177,7 +177,7 @@ def heartbeat_gpu_status(statuses: Sequence[GPUStatus]) -> list[wire.GPUStatus]:
     as ``0.0``; the UI reads the GPU layer, where ``None`` is kept.
     """
     return [
-        wire.GPUStatus(
+        wire.HeartbeatGpuStatus(
             index=status.index,
             utilization=min(1.0, max(0.0, _finite(status.utilization_pct, 100.0))),
             memory_used_gb=_finite(status.memory_used_bytes, GIB),

@@ -93,8 +93,8 @@ def run_in_foreground(args: argparse.Namespace, context: CommandContext) -> int:
     """Run the headless agent here until it is signalled; returns its exit status."""
     from orban_desktop.headless.run import run_headless
 
-    context.config  # noqa: B018  # a settings problem is reported before anything starts
-    return asyncio.run(run_headless(context, headless_options(args)))
+    config = context.config  # a settings problem is reported before anything starts
+    return asyncio.run(run_headless(context.paths, config, headless_options(args)))
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -108,6 +108,21 @@ class GPUDetector:
     def devices(self) -> list[GPUDevice]:
         return list(self._devices)
 
+    def configure(
+        self,
+        *,
+        reserved_vram_gb: float,
+        temperature_limit_c: float | None,
+        allowed_indices: Collection[int] | None,
+        disabled_indices: Collection[int],
+    ) -> None:
+        """Use new owner settings from the next selection on (a GPU in use keeps its task)."""
+        with self._lock:
+            self.reserved_bytes = round(reserved_vram_gb * GIB)
+            self.temperature_limit_c = temperature_limit_c
+            self._allowed = None if allowed_indices is None else frozenset(allowed_indices)
+            self._disabled = frozenset(disabled_indices)
+
     def is_enabled(self, index: int) -> bool:
         allowed = self._allowed is None or index in self._allowed
         return allowed and index not in self._disabled

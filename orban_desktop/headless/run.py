@@ -1,12 +1,13 @@
 """The headless agent: ``orban-agent run --headless`` on a plain asyncio loop, for rigs and servers.
 
-:func:`run_headless` loads the settings, creates the identity key on a first run (logging the new
-agent id), optionally starts the local reference platform in-process (on ephemeral ports, its
-data under ``<data_dir>/local-platform``) and points the agent at it, builds the agent's parts,
-writes the pid file and keeps ``status.json`` current, optionally serves Prometheus metrics, and
-runs until SIGINT or SIGTERM: the first signal hands running tasks back and stops cleanly, a
-second one exits at once. The pid and status files are removed on the way out. The heavy parts
-(agent, platform) are imported here, not by the CLI's other verbs. Imports nothing from Qt.
+:func:`run_headless` writes the pid file and has :class:`~orban_desktop.agent.host.AgentHost`
+start the agent (the identity key must exist: ``orban-agent keygen`` makes it; with
+``--local-platform`` the local reference platform runs in-process on ephemeral ports, its data
+under ``<data_dir>/local-platform``), keeps ``status.json`` current, optionally serves
+Prometheus metrics, and runs until SIGINT or SIGTERM: the first signal hands running tasks back
+and stops cleanly, a second one exits at once. The pid and status files are removed on the way
+out. The heavy parts (agent, platform) are imported here, not by the CLI's other verbs. Imports
+nothing from Qt.
 """
 
 from __future__ import annotations
@@ -19,22 +20,18 @@ import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from orban_desktop.agent.components import build_components
-from orban_desktop.agent.runtime import AgentRuntime
-from orban_desktop.commands.base import CommandContext
+from orban_desktop.agent.host import AgentHost
+from orban_desktop.agent.host_rules import headless_platform_settings
 from orban_desktop.config import AgentConfig
+from orban_desktop.config.paths import AppPaths
 from orban_desktop.errors import ConfigError, OrbanError
+from orban_desktop.events import EventBus
 from orban_desktop.fsutil import atomic_write_bytes
 from orban_desktop.headless.prometheus import MetricsServer
 from orban_desktop.headless.status_file import check_not_running, read_pid_file, status_file_for
 from orban_desktop.headless.status_writer import StatusCollector, StatusFileWriter
 from orban_desktop.logging_setup import configure_logging
-from orban_desktop.network.auth import Authenticator
-
-if TYPE_CHECKING:
-    from orban_desktop.local_platform.server import LocalPlatform
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +52,7 @@ class _Shutdown:
     """First signal: stop cleanly. Second signal: remove the pid/status files, exit at once."""
 
     files: tuple[Path, ...]
-    runtime: AgentRuntime | None = None
+    host: AgentHost | None = None
     requested: bool = False
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -67,8 +64,8 @@ class _Shutdown:
             os._exit(128 + signum)
         self.requested = True
         logger.info("%s received: handing running tasks back and stopping", name)
-        if self.runtime is not None:
-            self.tasks.append(asyncio.get_running_loop().create_task(self.runtime.stop()))
+        if self.host is not None:
+            self.tasks.append(asyncio.get_running_loop().create_task(self.host.stop()))
 
     def install(self, loop: asyncio.AbstractEventLoop) -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -106,75 +103,40 @@ def _write_pid_file(path: Path) -> None:
         ) from exc
 
 
-def load_or_create_identity(key_file: Path, agent_id: str | None) -> tuple[Authenticator, bool]:
-    """The identity in ``key_file``, created there first when there is none.
-
-    Returns:
-        The identity, and whether it was just created.
-
-    Raises:
-        KeyFileError: The key exists but cannot be used (unsafe permissions, wrong size, ...).
-    """
-    if not key_file.exists() and not key_file.is_symlink():
-        identity = Authenticator.generate(agent_id)
-        identity.save(key_file)
-        return identity, True
-    return Authenticator.from_private_key_file(key_file, agent_id), False
-
-
-async def _start_local_platform(
-    config: AgentConfig, data_dir: Path
-) -> tuple[LocalPlatform, AgentConfig]:
-    from orban_desktop.local_platform.server import LocalPlatform
-    from orban_desktop.local_platform.settings import PlatformSettings
-
-    platform = LocalPlatform(
-        PlatformSettings(data_dir=data_dir / "local-platform", ws_port=0, http_port=0)
-    )
-    await platform.start()
-    logger.info("local platform started", extra={"ws_url": platform.ws_url})
-    agent = config.agent.model_copy(update={"platform_url": platform.ws_url})
-    return platform, config.model_copy(update={"agent": agent})
-
-
-async def run_headless(context: CommandContext, options: HeadlessOptions) -> int:
+async def run_headless(paths: AppPaths, config: AgentConfig, options: HeadlessOptions) -> int:
     """Run the agent until SIGINT/SIGTERM; returns the exit status (0 after a clean stop).
 
     Raises:
         AlreadyRunning: Another agent runs with the same pid file (see ``status_file``).
         OrbanError: Settings, key, ledger or GPU problems that stop the agent from starting.
     """
-    config, files = context.config, context.files
+    files = config.resolved(paths)
     status_path = status_file_for(files.pid_file)
     check_not_running(files.pid_file)
-    installed = configure_logging(config.logging.level, files.log_file, console=options.console)
+    bus = EventBus()
+    installed = configure_logging(
+        config.logging.level, files.log_file, console=options.console, bus=bus
+    )
     loop = asyncio.get_running_loop()
     shutdown = _Shutdown(files=(files.pid_file, status_path))
     shutdown.install(loop)
-    platform: LocalPlatform | None = None
+    host = AgentHost(
+        paths=paths,
+        config=config,
+        bus=bus,
+        simulate_gpus=options.simulate_gpus,
+        platform_settings=(
+            headless_platform_settings(files.data_dir) if options.local_platform else None
+        ),
+    )
     try:
         _write_pid_file(files.pid_file)
-        identity, created = await asyncio.to_thread(
-            load_or_create_identity, files.key_file, config.agent.agent_id
-        )
-        if created:
-            where = {"agent_id": identity.agent_id, "key_file": str(files.key_file)}
-            logger.info("created a new identity key", extra=where)
-        if options.local_platform:
-            platform, config = await _start_local_platform(config, files.data_dir)
-        parts = await build_components(
-            config, files, identity=identity, simulate_gpus=options.simulate_gpus
-        )
-        runtime = AgentRuntime(parts)
-        shutdown.runtime = runtime
-        installed = configure_logging(
-            config.logging.level, files.log_file, console=options.console, bus=parts.bus
-        )
-        await _serve(runtime, options, shutdown, status_path)
+        await host.start()
+        shutdown.host = host
+        await _serve(host, options, shutdown, status_path)
     finally:
         shutdown.uninstall(loop)
-        if platform is not None:
-            await platform.stop()
+        await host.stop()
         _remove_own(shutdown.files)
         logger.info("agent stopped")
         installed.close()
@@ -197,14 +159,13 @@ async def _start_metrics(collector: StatusCollector, options: HeadlessOptions) -
 
 
 async def _serve(
-    runtime: AgentRuntime, options: HeadlessOptions, shutdown: _Shutdown, status_path: Path
+    host: AgentHost, options: HeadlessOptions, shutdown: _Shutdown, status_path: Path
 ) -> None:
-    """Status file and metrics around ``runtime.run()``; the parts are always closed."""
-    parts = runtime.parts
+    """Status file and metrics around the running agent, until it stops."""
+    runtime = host.runtime
     collector = StatusCollector(runtime, started_at=time.time())
     metrics: MetricsServer | None = None
     writer_task: asyncio.Task[None] | None = None
-    ran = False
     try:
         if options.metrics_port is not None:
             metrics = await _start_metrics(collector, options)
@@ -213,16 +174,14 @@ async def _serve(
         writer_task = asyncio.create_task(writer.run(), name="status-file")
         logger.info(
             "agent running",
-            extra={"agent_id": parts.identity.agent_id, "platform": parts.config.agent.platform_url,
+            extra={"agent_id": host.agent_id, "platform": runtime.parts.config.agent.platform_url,
                    "pid": os.getpid()},
         )  # fmt: skip
-        if not shutdown.requested:
-            ran = True
-            await runtime.run()  # closes the parts when it ends
+        if shutdown.requested:
+            await host.stop()
+        await host.wait()  # the parts are closed when it ends
         await asyncio.gather(*shutdown.tasks, return_exceptions=True)
     finally:
-        if not ran:
-            await parts.close()
         if writer_task is not None:
             writer_task.cancel()
             await asyncio.gather(writer_task, return_exceptions=True)

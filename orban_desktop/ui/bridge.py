@@ -26,6 +26,7 @@ from orban_desktop.events import (
     PauseChanged,
     PayoutReceived,
     RealWorkChecked,
+    SettingsApplied,
     TaskFinished,
     TaskProgressed,
 )
@@ -44,6 +45,7 @@ class EventBridge(QObject):
     log_recorded = Signal(object)  # LogRecorded
     notice = Signal(object)  # Notice
     real_work_checked = Signal(object)  # RealWorkChecked
+    settings_applied = Signal(object)  # SettingsApplied
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +61,7 @@ class EventBridge(QObject):
             LogRecorded: self.log_recorded,
             Notice: self.notice,
             RealWorkChecked: self.real_work_checked,
+            SettingsApplied: self.settings_applied,
         }
         self._handlers: dict[type[Event], Callable[[Any], None]] = {
             event_type: signal.emit for event_type, signal in self._routes.items()

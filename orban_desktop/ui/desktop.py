@@ -1,10 +1,12 @@
 """The desktop app's life on the qasync loop: first run, agent, window, tray, quit.
 
 :class:`DesktopApp` does what ``orban-desktop`` does once Qt and the loop exist: the first-run
-wizard when there are no settings yet (skipped by ``--demo``), the key, logging to a file and to
-the Logs page, the window (shown before the agent starts, so it paints at once), the
-:class:`AgentSession`, the tray and the notifications; then it waits for Quit and stops
-everything in order, handing running tasks back. Imports QtWidgets.
+wizard when there are no settings yet (it creates the key; ``--demo`` on a fresh install creates
+it the same way instead of showing the wizard), logging to a file and to the Logs page, the
+window (shown before the agent starts, so it paints at once), the
+:class:`~orban_desktop.agent.host.AgentHost` (which refuses to start when the settings' key file
+is missing, and says how to restore it), the tray and the notifications; then it waits for Quit
+and stops everything in order, handing running tasks back. Imports QtWidgets.
 """
 
 from __future__ import annotations
@@ -18,25 +20,28 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from orban_desktop.agent.host import AgentHost
+from orban_desktop.agent.host_rules import demo_platform_settings
 from orban_desktop.config import AgentConfig
 from orban_desktop.config.paths import AppPaths
 from orban_desktop.errors import KeyFileError, OrbanError
 from orban_desktop.events import EventBus
 from orban_desktop.logging_setup import configure_logging
+from orban_desktop.network.auth import Authenticator
 from orban_desktop.ui.autostart import Autostart
 from orban_desktop.ui.bridge import EventBridge
 from orban_desktop.ui.dashboard import Dashboard
+from orban_desktop.ui.error_text import error_message
 from orban_desktop.ui.first_run import FirstRunWizard, detect_gpus
 from orban_desktop.ui.first_run_pages import DEMO_GPU_COUNT, load_or_create_identity
 from orban_desktop.ui.main_window import MainWindow
 from orban_desktop.ui.notifications import Notifier, Severity
-from orban_desktop.ui.session import AgentSession, demo_platform_settings
 from orban_desktop.ui.settings_store import SettingsStore
-from orban_desktop.ui.theme import Theme
+from orban_desktop.ui.theme import Theme, apply_theme
 from orban_desktop.ui.tray import Tray
 
 if TYPE_CHECKING:
-    from orban_desktop.local_platform.settings import PlatformSettings
+    from orban_platform.settings import PlatformSettings
 
 logger = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -72,7 +77,7 @@ class DesktopApp:
         self.quit_requested = asyncio.Event()
         self.window: MainWindow | None = None
         self.tray: Tray | None = None
-        self.session: AgentSession | None = None
+        self.host: AgentHost | None = None
         self.dashboard: Dashboard | None = None
 
     def show_window(self) -> None:
@@ -83,7 +88,8 @@ class DesktopApp:
     def request_quit(self) -> None:
         self.quit_requested.set()
 
-    async def _first_run(self) -> bool:
+    async def _first_run(self) -> Authenticator | None:
+        """The first-run wizard; the key it made, or ``None`` when the owner cancelled."""
         wizard = FirstRunWizard(self.options.paths, self.config)
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
@@ -94,10 +100,11 @@ class DesktopApp:
         wizard.finished.connect(finished)
         wizard.show()
         accepted = await done == FirstRunWizard.DialogCode.Accepted
+        identity = wizard.identity if accepted else None
         if accepted:
             self.config = wizard.config
         wizard.deleteLater()
-        return accepted
+        return identity
 
     async def _simulated_gpus(self) -> int | None:
         if self.options.simulate_gpus is not None:
@@ -109,13 +116,21 @@ class DesktopApp:
 
     async def run(self) -> int:
         paths = self.options.paths
-        if not paths.config_file.exists() and not self.options.demo and not await self._first_run():
-            return 0
-        try:
-            identity, created = await asyncio.to_thread(load_or_create_identity, paths, self.config)
-        except KeyFileError as exc:
-            self._fatal(exc)
-            return 1
+        identity: Authenticator | None = None
+        created = False
+        if not paths.config_file.exists():  # a first run: only here is a key ever made
+            if not self.options.demo:
+                identity = await self._first_run()
+                if identity is None:
+                    return 0
+            else:
+                try:
+                    identity, created = await asyncio.to_thread(
+                        load_or_create_identity, paths, self.config
+                    )
+                except KeyFileError as exc:
+                    self._fatal(exc)
+                    return 1
         files = self.config.resolved(paths)
         bus = EventBus()
         installed = configure_logging(
@@ -123,18 +138,21 @@ class DesktopApp:
         )
         bridge = EventBridge()
         bridge.attach(bus)
-        session = self.session = AgentSession(
+        host = self.host = AgentHost(
             paths=paths,
             config=self.config,
-            identity=identity,
             bus=bus,
+            identity=identity,
             simulate_gpus=self.options.simulate_gpus,
             platform_settings=self.options.embedded_platform(),
+            platform_for=lambda where: demo_platform_settings(where.data_dir),
             sample_interval_s=self.options.sample_interval_s,
         )
-        store = SettingsStore(session, paths.config_file, Autostart.for_this_user())
-        dashboard = self.dashboard = Dashboard(session, bridge, store, self.theme)
-        if created:
+        store = SettingsStore(host, paths.config_file, Autostart.for_this_user())
+        dashboard = self.dashboard = Dashboard(
+            host, bridge, store, self.theme, lambda choice: apply_theme(self.app, choice)
+        )
+        if created and identity is not None:
             logger.info("created a new identity key", extra={"agent_id": identity.agent_id})
         tray = self.tray = Tray(dashboard) if Tray.available() else None
         show = tray.show_message if tray is not None else _log_notification
@@ -154,8 +172,8 @@ class DesktopApp:
         self.app.aboutToQuit.connect(self.request_quit)
         try:
             try:
-                session.simulate_gpus = await self._simulated_gpus()  # after the first paint
-                await session.start()
+                host.simulate_gpus = await self._simulated_gpus()  # after the first paint
+                await host.start()
             except (OrbanError, OSError) as exc:
                 self._fatal(exc)
                 return 1
@@ -167,7 +185,7 @@ class DesktopApp:
             window.hide()
             if tray is not None:
                 tray.hide()
-            await session.stop()
+            await host.stop()
             await dashboard.close()
             del notifier
             bridge.detach()
@@ -189,7 +207,7 @@ class DesktopApp:
             )
 
     def _fatal(self, error: Exception) -> None:
-        message = error.message if isinstance(error, OrbanError) else str(error)
+        message = error_message(error) if isinstance(error, OrbanError) else str(error)
         logger.error("the agent cannot start: %s", message)
         QMessageBox.critical(
             self.window, translate("DesktopApp", "Orban Agent cannot start"), message

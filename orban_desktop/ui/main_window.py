@@ -5,7 +5,9 @@ so start-up paints quickly and memory is spent only on what the owner opens (pyq
 numpy, about 40 MB, are imported with the first chart page). GPUs are sampled
 every second while the Overview or GPUs page is on screen, and slowly otherwise. Closing the
 window keeps the agent running in the tray (said once, then remembered in the settings); with no
-tray, closing quits. ``first_painted`` fires after the window's first paint. Imports QtWidgets.
+tray, closing quits. A theme chosen in Settings repaints at once: the palette and style sheet
+change app-wide, and the pages that draw with the theme's colours (charts, cards) are made anew.
+``first_painted`` fires after the window's first paint. Imports QtWidgets.
 """
 
 from __future__ import annotations
@@ -72,23 +74,43 @@ class MainWindow(QMainWindow):
             "tasks": lambda: TasksView(dashboard.board),
             "earnings": self._earnings_page,
             "logs": lambda: LogsView(dashboard.bridge, dashboard.log_events, dashboard.log_file),
-            "settings": lambda: SettingsView(dashboard.store, dashboard.session.gpu_facts),
+            "settings": self._settings_page,
         }
         self.nav.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]))
         dashboard.restarted.connect(self._agent_restarted)
+        dashboard.gpus_changed.connect(self._agent_restarted)
+        dashboard.theme_changed.connect(self._theme_changed)
         self.nav.setCurrentRow(0)
 
     def _gpus_page(self) -> QWidget:
         from orban_desktop.ui.views.gpus_view import GpusView  # pyqtgraph: loaded when needed
 
         board = self.dashboard
-        return GpusView(board.session, board.bridge, board.theme, self._set_gpu_enabled)
+        return GpusView(
+            board.host, board.gpu_ring, board.bridge, board.theme, self._set_gpu_enabled
+        )
 
     def _earnings_page(self) -> QWidget:
         from orban_desktop.ui.views.earnings_view import EarningsView  # pyqtgraph, as above
 
         board = self.dashboard
-        return EarningsView(board.session, board.bridge, board.theme)
+        return EarningsView(board.host, board.bridge, board.theme)
+
+    def _settings_page(self) -> QWidget:
+        view = SettingsView(self.dashboard.store, self.dashboard.host.gpu_facts)
+        view.theme_chosen.connect(self.dashboard.set_theme)
+        return view
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Make the pages that paint with the theme's colours again (the rest follow the
+        palette by themselves)."""
+        current = self.current_page
+        for name in [n for n in self.pages if n != "settings"]:
+            page = self.pages.pop(name)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        if current != "settings":
+            self.show_page(current)
 
     @property
     def current_page(self) -> str:
@@ -112,7 +134,7 @@ class MainWindow(QMainWindow):
 
     def _update_sampling(self) -> None:
         live = self.isVisible() and not self.isMinimized() and self.current_page in LIVE_PAGES
-        self.dashboard.session.set_fast_sampling(live)
+        self.dashboard.host.set_fast_sampling(live)
 
     def _set_gpu_enabled(self, index: int, enabled: bool) -> None:
         self.tasks.spawn(self.dashboard.store.set_gpu_enabled(index, enabled), "GPU switch")
@@ -153,7 +175,7 @@ class MainWindow(QMainWindow):
             return
         event.ignore()
         self.hide()
-        config = self.dashboard.session.config
+        config = self.dashboard.host.config
         first_time = not config.ui.close_to_tray_notice_shown
         self.hidden_to_tray.emit(first_time)
         if first_time:

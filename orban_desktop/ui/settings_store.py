@@ -1,9 +1,10 @@
 """Saving settings from the window and applying them to the running agent.
 
 :class:`SettingsStore` writes ``config.toml`` (atomically, owner-only, off the event loop),
-creates or removes the start-on-login entry, and restarts the agent through
-:meth:`AgentSession.apply` when anything but the ``ui`` section changed; ``applied`` then fires
-with whether the agent restarted. Imports QtCore for the signal.
+creates or removes the start-on-login entry, and hands the new settings to
+:meth:`AgentHost.apply`, which applies them section by section (schedule and GPU switches at
+once, no running task handed back); ``applied`` then fires with the host's ``SettingsApplied``.
+Imports QtCore for the signal.
 """
 
 from __future__ import annotations
@@ -14,16 +15,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from orban_desktop.agent.host import AgentHost
 from orban_desktop.config import AgentConfig
+from orban_desktop.events import SettingsApplied
 from orban_desktop.ui.autostart import Autostart
-from orban_desktop.ui.session import AgentSession
 
 logger = logging.getLogger(__name__)
-
-
-def needs_restart(before: AgentConfig, after: AgentConfig) -> bool:
-    """Whether the agent must restart to use ``after`` (any change outside ``ui``)."""
-    return before.model_copy(update={"ui": after.ui}) != after
 
 
 def with_gpu_enabled(config: AgentConfig, index: int, enabled: bool) -> AgentConfig:
@@ -43,48 +40,44 @@ def with_gpu_enabled(config: AgentConfig, index: int, enabled: bool) -> AgentCon
 
 
 class SettingsStore(QObject):
-    """Saves settings and applies them; ``applied(restarted)`` fires after each save."""
+    """Saves settings and applies them; ``applied(SettingsApplied)`` fires after each save."""
 
-    applied = Signal(bool)
+    applied = Signal(object)  # SettingsApplied
 
     def __init__(
         self,
-        session: AgentSession,
+        host: AgentHost,
         config_file: Path,
         autostart: Autostart,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session = session
+        self.host = host
         self.config_file = config_file
         self.autostart = autostart
 
     @property
     def config(self) -> AgentConfig:
-        return self.session.config
+        return self.host.config
 
-    async def save_and_apply(self, config: AgentConfig) -> bool:
-        """Save ``config``, update start on login, restart the agent if needed.
+    async def save_and_apply(self, config: AgentConfig) -> SettingsApplied:
+        """Save ``config``, update start on login, apply it to the agent.
 
         Returns:
-            Whether the agent restarted.
+            What the agent did with it (which sections, whether it had to restart).
 
         Raises:
             ConfigError: The file cannot be written.
+            KeyFileError: New key settings name a key file that is not there.
             OSError: The start-on-login entry cannot be written.
         """
-        before = self.session.config
+        before = self.host.config
         await asyncio.to_thread(config.save, self.config_file)
         if config.ui.start_on_login != before.ui.start_on_login:
             await asyncio.to_thread(self.autostart.set_enabled, config.ui.start_on_login)
-        restart = needs_restart(before, config)
-        if restart:
-            logger.info("settings changed; restarting the agent to apply them")
-            await self.session.apply(config)
-        else:
-            self.session.config = config
-        self.applied.emit(restart)
-        return restart
+        applied = await self.host.apply(config)
+        self.applied.emit(applied)
+        return applied
 
-    async def set_gpu_enabled(self, index: int, enabled: bool) -> bool:
+    async def set_gpu_enabled(self, index: int, enabled: bool) -> SettingsApplied:
         return await self.save_and_apply(with_gpu_enabled(self.config, index, enabled))

@@ -2,7 +2,7 @@
 
 Every async test runs on a ``qasync.QEventLoop``, so Qt events and asyncio run together as in
 the app. Modules that need the agent are imported by the fixtures that use them.
-``running_agent`` starts the real composition (:class:`AgentSession`): a local platform on
+``running_agent`` starts the real composition (:class:`AgentHost`): a local platform on
 ephemeral ports with short timers, simulated GPUs, the real ledger and executor, all under
 ``tmp_path``, with the UI models (:class:`Dashboard`) on it.
 """
@@ -30,7 +30,7 @@ from orban_desktop.network.auth import Authenticator
 from orban_desktop.ui.autostart import Autostart
 from orban_desktop.ui.bridge import EventBridge
 from orban_desktop.ui.none_guard import NoneRefcountGuard, protect_none
-from orban_desktop.ui.theme import LIGHT
+from orban_desktop.ui.theme import LIGHT, apply_theme
 
 if TYPE_CHECKING:
     from orban_desktop.ui.dashboard import Dashboard
@@ -87,8 +87,8 @@ def running_agent(tmp_path: Path, paths: AppPaths, autostart: Autostart) -> Runn
     event processing, which pytest-qt also does between fixtures and the test, when no asyncio
     loop is running.
     """
+    from orban_desktop.agent.host import AgentHost
     from orban_desktop.ui.dashboard import Dashboard
-    from orban_desktop.ui.session import AgentSession
     from orban_desktop.ui.settings_store import SettingsStore
     from tests.ui.agent_setup import fast_agent_config, fast_platform_settings
 
@@ -97,26 +97,26 @@ def running_agent(tmp_path: Path, paths: AppPaths, autostart: Autostart) -> Runn
         config = fast_agent_config()
         identity = Authenticator.generate()
         identity.save(config.resolved(paths).key_file)
-        session = AgentSession(
+        host = AgentHost(
             paths=paths,
             config=config,
-            identity=identity,
             bus=EventBus(),
             simulate_gpus=2,
             platform_settings=fast_platform_settings(tmp_path / "platform"),
             sample_interval_s=1.0,
         )
         bridge = EventBridge()
-        bridge.attach(session.bus)
-        dashboard = Dashboard(
-            session, bridge, SettingsStore(session, paths.config_file, autostart), LIGHT
-        )
-        await session.start()
+        bridge.attach(host.bus)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        store = SettingsStore(host, paths.config_file, autostart)
+        dashboard = Dashboard(host, bridge, store, LIGHT, lambda c: apply_theme(app, c))
+        await host.start()
         try:
             dashboard.agent_started()
             yield dashboard
         finally:
-            await session.stop()
+            await host.stop()
             await dashboard.close()
             bridge.detach()
 

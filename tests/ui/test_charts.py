@@ -42,24 +42,24 @@ async def check_charts(qtbot: QtBot, dashboard: Dashboard) -> None:
     window = window_on(qtbot, dashboard, "gpus")
     view = window.page("gpus")
     assert isinstance(view, GpusView)
-    assert dashboard.session.runtime.sampler.fast  # the charts are on screen: 1 Hz
+    assert dashboard.host.fast_sampling  # the charts are on screen: 1 Hz
+    assert dashboard.host.runtime.sampler.fast
     await wait_until(lambda: points(view) >= 2, "two samples on the chart")
     before = points(view)
     await wait_until(lambda: points(view) > before, "the chart to grow with the next sample")
     assert [f.index for f in view.facts] == [0, 1]
     assert view.badge.isVisible()  # simulated GPUs are labelled
 
-    latest = dashboard.session.parts.history.latest()
+    latest = dashboard.gpu_ring.latest()
     mine = dataclasses.replace(latest[0], utilization_pct=42.0, fan_speed_pct=None)
     event = GpuSampled((mine, *latest[1:]))
-    dashboard.session.parts.history.add(event.statuses)
-    dashboard.session.bus.publish(event)
+    dashboard.host.bus.publish(event)  # the chart's ring is the UI's own: the event is enough
     assert view.charts.latest["utilization"] == 42.0
     assert "42.0 %" in view.charts.plots["utilization"].titleLabel.text
     assert "not reported" in view.charts.plots["fan"].titleLabel.text
 
     window.show_page("tasks")
-    assert not dashboard.session.runtime.sampler.fast  # no chart on screen: slow again
+    assert not dashboard.host.runtime.sampler.fast  # no chart on screen: slow again
 
 
 async def test_overview_has_a_labelled_card_per_gpu_with_a_sparkline(

@@ -23,7 +23,7 @@ from orban_desktop.ui.views.earnings_tables import NotCountedSection
 from orban_desktop.ui.views.earnings_view import EarningsView
 
 if TYPE_CHECKING:
-    from orban_desktop.ui.session import AgentSession
+    from orban_desktop.agent.host import AgentHost
 
 NOW = datetime.now(UTC)
 
@@ -44,18 +44,16 @@ def entry(
     )
 
 
-class _Parts:
-    def __init__(self, ledger: AsyncEarningsLedger) -> None:
-        self.ledger = ledger
-
-
-class LedgerSession:
-    """What the Earnings page reads of the agent's session: that it runs, and its ledger."""
+class LedgerHost:
+    """What the Earnings page reads of the agent host: that it runs, and its ledger."""
 
     running = True
 
     def __init__(self, ledger: AsyncEarningsLedger) -> None:
-        self.parts = _Parts(ledger)
+        self._ledger = ledger
+
+    def earnings(self) -> AsyncEarningsLedger:
+        return self._ledger
 
 
 def cell(table: QTableWidget, row: int, column: int) -> str:
@@ -71,8 +69,8 @@ async def open_ledger(tmp_path: Path) -> AsyncIterator[AsyncEarningsLedger]:
 
 
 async def shown_view(qtbot: QtBot, ledger: AsyncEarningsLedger) -> EarningsView:
-    session = cast("AgentSession", LedgerSession(ledger))
-    view = EarningsView(session, EventBridge(), LIGHT)
+    host = cast("AgentHost", LedgerHost(ledger))
+    view = EarningsView(host, EventBridge(), LIGHT)
     qtbot.addWidget(view)
     view.resize(1100, 900)
     view.show()

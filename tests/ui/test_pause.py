@@ -22,13 +22,13 @@ async def test_pause_button_pauses_the_agent_and_the_platform_sees_it(
 
 
 async def pause_and_resume(qtbot: QtBot, dashboard: Dashboard) -> None:
-    session = dashboard.session
-    assert session.platform is not None
-    http_url, agent_id = session.platform.http_url, session.identity.agent_id
+    host = dashboard.host
+    assert host.platform is not None
+    http_url, agent_id = host.platform.http_url, host.agent_id
     view = OverviewView(dashboard)
     qtbot.addWidget(view)
     view.show()
-    await wait_until(lambda: session.state is ConnectionState.SERVING, "the agent to serve")
+    await wait_until(lambda: host.state is ConnectionState.SERVING, "the agent to serve")
     seen: dict[str, Any] = {}
 
     async def platform_says(**expected: object) -> bool:
@@ -39,7 +39,7 @@ async def pause_and_resume(qtbot: QtBot, dashboard: Dashboard) -> None:
     await wait_until(lambda: dashboard.board.completed_count >= 1, "a task to be done")
     assert view.pause_button.text() == "Pause contribution"
     view.pause_button.click()
-    assert session.state is ConnectionState.PAUSED
+    assert host.state is ConnectionState.PAUSED
     assert dashboard.status.display_state is DisplayState.PAUSED
     assert view.headline.text() == "Paused: you paused contribution"
     assert view.pause_button.text() == "Resume contribution"
@@ -50,7 +50,7 @@ async def pause_and_resume(qtbot: QtBot, dashboard: Dashboard) -> None:
     done_while_paused = dashboard.board.completed_count
 
     view.pause_button.click()
-    assert (session.state, view.headline.text()) == (ConnectionState.SERVING, "Connected")
+    assert (host.state, view.headline.text()) == (ConnectionState.SERVING, "Connected")
     await wait_until(
         lambda: dashboard.board.completed_count > done_while_paused, "work to start again"
     )

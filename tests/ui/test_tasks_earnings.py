@@ -50,7 +50,7 @@ async def check_tasks_page(qtbot: QtBot, dashboard: Dashboard) -> None:
 
 async def check_earnings_page(qtbot: QtBot, dashboard: Dashboard, tmp_path: Path) -> None:
     await wait_until(lambda: done_and_paid(dashboard), "an earning recorded")
-    view = EarningsView(dashboard.session, dashboard.bridge, dashboard.theme)
+    view = EarningsView(dashboard.host, dashboard.bridge, dashboard.theme)
     qtbot.addWidget(view)
     view.show()
     await view.tasks.wait_idle()

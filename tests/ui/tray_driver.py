@@ -68,19 +68,19 @@ async def platform_entry(http_url: str, agent_id: str) -> dict[str, Any]:
 
 
 async def drive(desktop: DesktopApp, report: dict[str, Any]) -> None:
-    await until(lambda: desktop.session is not None and desktop.tray is not None, "the tray")
-    tray, session = desktop.tray, desktop.session
-    assert tray is not None and session is not None
-    await until(lambda: session.running and session.state is ConnectionState.SERVING, "serving")
+    await until(lambda: desktop.host is not None and desktop.tray is not None, "the tray")
+    tray, host = desktop.tray, desktop.host
+    assert tray is not None and host is not None
+    await until(lambda: host.running and host.state is ConnectionState.SERVING, "serving")
     await until(lambda: not tray.icon.geometry().isEmpty(), "the tray icon to get a place")
-    assert session.platform is not None
-    http_url, agent_id = session.platform.http_url, session.identity.agent_id
+    assert host.platform is not None
+    http_url, agent_id = host.platform.http_url, host.agent_id
     report["icon_before"] = str(tray.shown_state)
     report["menu_before"] = tray.pause_action.text()
 
     await click_menu_item(tray, tray.pause_action)
-    await until(lambda: session.state is ConnectionState.PAUSED, "the agent to pause")
-    report["state_after_pause"] = str(session.state)
+    await until(lambda: host.state is ConnectionState.PAUSED, "the agent to pause")
+    report["state_after_pause"] = str(host.state)
     report["icon_after_pause"] = str(tray.shown_state)
     report["menu_after_pause"] = tray.pause_action.text()
     deadline = time.monotonic() + GUARD_S
@@ -95,7 +95,7 @@ async def drive(desktop: DesktopApp, report: dict[str, Any]) -> None:
     completed_before = await platform_completed(http_url)
 
     await click_menu_item(tray, tray.pause_action)
-    await until(lambda: session.state is ConnectionState.SERVING, "the agent to resume")
+    await until(lambda: host.state is ConnectionState.SERVING, "the agent to resume")
     report["icon_after_resume"] = str(tray.shown_state)
     await until(lambda: desktop_board_done(desktop) > done_before, "a task after resuming")
     report["platform_completed_after_resume"] = (await platform_completed(http_url)) - (
@@ -110,7 +110,7 @@ async def drive(desktop: DesktopApp, report: dict[str, Any]) -> None:
     report["window_opened_from_tray"] = True
     window.close()
     await until(lambda: not window.isVisible(), "the window to hide on close")
-    report["running_after_close"] = session.running
+    report["running_after_close"] = host.running
     await click_menu_item(tray, tray.quit_action)
 
 

@@ -706,6 +706,22 @@
         <translation>已儲存。代理程式已以新設定重新啟動。</translation>
     </message>
     <message>
+        <source>Saved. Sandbox and cache settings apply once the running tasks finish.</source>
+        <translation>已儲存。沙箱與快取設定會在執行中的任務完成後套用。</translation>
+    </message>
+    <message>
+        <source>Saved and applied.</source>
+        <translation>已儲存並套用。</translation>
+    </message>
+    <message>
+        <source>Logging settings apply at the next start.</source>
+        <translation>記錄設定會在下次啟動時套用。</translation>
+    </message>
+    <message>
+        <source>The new language shows when you restart Orban Agent.</source>
+        <translation>新語言會在重新啟動 Orban Agent 後顯示。</translation>
+    </message>
+    <message>
         <source>Saved.</source>
         <translation>已儲存。</translation>
     </message>

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orban_desktop.agent.host import AgentHost
 from orban_desktop.earnings import DailyTotal, EarningEntry, EarningsSummary, PayoutEntry
 from orban_desktop.ui.background import BackgroundTasks
 from orban_desktop.ui.bridge import EventBridge
 from orban_desktop.ui.formatting import money_text
-from orban_desktop.ui.session import AgentSession
 from orban_desktop.ui.theme import Theme
 from orban_desktop.ui.views.earnings_tables import HistoryTable, NotCountedSection, PayoutTable
 from orban_desktop.ui.widgets.daily_chart import DailyChart
@@ -47,13 +47,13 @@ class EarningsView(QWidget):
 
     def __init__(
         self,
-        session: AgentSession,
+        host: AgentHost,
         bridge: EventBridge,
         theme: Theme,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session = session
+        self.host = host
         self.tasks = BackgroundTasks("earnings view")
         self.page = 0
         self.summary: EarningsSummary | None = None
@@ -123,9 +123,9 @@ class EarningsView(QWidget):
 
     async def load(self) -> None:
         """Read the tiles, the chart, the payouts, a history page and the records not counted."""
-        if not self.session.running:
+        if not self.host.running:
             return  # (re)starting: shown again once the agent runs
-        ledger = self.session.parts.ledger
+        ledger = self.host.earnings()
         summary = await ledger.get_data(page=self.page, page_size=PAGE_SIZE)
         days: list[DailyTotal] = await ledger.daily_totals(CHART_DAYS)
         payouts: list[PayoutEntry] = await ledger.payouts(0, 20)
@@ -166,7 +166,7 @@ class EarningsView(QWidget):
 
     async def export_to(self, path: Path) -> int:
         """Write every earning to ``path`` as CSV; returns the number of rows."""
-        rows = await self.session.parts.ledger.export_csv(path)
+        rows = await self.host.earnings().export_csv(path)
         self.last_export = (path, rows)
         self.status.setText(
             translate("EarningsView", "Exported {rows} records to {path}").format(

@@ -1,10 +1,12 @@
 """The GPUs page: live charts of one GPU at a time, its facts and an enable switch per GPU.
 
 The list on the left has a row per GPU with a check box that enables or disables it for tasks
-(saved in the settings; the agent restarts to apply it). The right side shows the chosen GPU's
-facts (name, memory, compute capability, driver; "not reported" where the driver does not say)
-and :class:`~orban_desktop.ui.widgets.gpu_charts.GpuCharts` over the last 5 minutes or hour,
-redrawn from the agent's GPU history on every sample while the page is visible.
+(saved in the settings and applied at once; a task running on a GPU switched off finishes).
+The right side shows the chosen GPU's facts (name, memory, compute capability, driver; "not
+reported" where the driver does not say) and
+:class:`~orban_desktop.ui.widgets.gpu_charts.GpuCharts` over the last 5 minutes or hour, redrawn
+on every sample while the page is visible from the readings the window itself kept
+(:class:`~orban_desktop.ui.gpu_ring.GpuSampleRing`), never from the core's history.
 """
 
 from __future__ import annotations
@@ -25,11 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orban_desktop.agent.host import AgentHost
 from orban_desktop.events import GpuSampled
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.ui.bridge import EventBridge
 from orban_desktop.ui.formatting import gib_text, not_reported
-from orban_desktop.ui.session import AgentSession
+from orban_desktop.ui.gpu_ring import GpuSampleRing
 from orban_desktop.ui.theme import Theme
 from orban_desktop.ui.widgets.gpu_card import gpu_title, simulated_badge
 from orban_desktop.ui.widgets.gpu_charts import GpuCharts
@@ -48,14 +51,15 @@ class GpusView(QWidget):
 
     def __init__(
         self,
-        session: AgentSession,
+        host: AgentHost,
+        ring: GpuSampleRing,
         bridge: EventBridge,
         theme: Theme,
         set_enabled: Callable[[int, bool], None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session = session
+        self.host, self.ring = host, ring
         self._set_enabled = set_enabled
         layout = QHBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
@@ -96,11 +100,9 @@ class GpusView(QWidget):
 
     def reload_gpus(self) -> None:
         """Re-read the detected GPUs (after the agent started or restarted)."""
-        try:
-            self.facts = self.session.gpu_facts()
-            detector = self.session.parts.detector
-        except RuntimeError:
+        if not self.host.running:
             return
+        self.facts = self.host.gpu_facts()
         current = max(0, self.gpu_list.currentRow())
         self.gpu_list.blockSignals(True)
         self.gpu_list.clear()
@@ -110,7 +112,7 @@ class GpusView(QWidget):
                 label += "  [" + translate("GpusView", "SIMULATED") + "]"
             item = QListWidgetItem(label)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            enabled = detector.is_enabled(facts.index)
+            enabled = self.host.gpu_enabled(facts.index)
             item.setCheckState(Qt.CheckState.Checked if enabled else Qt.CheckState.Unchecked)
             item.setData(Qt.ItemDataRole.UserRole, facts.index)
             self.gpu_list.addItem(item)
@@ -157,12 +159,8 @@ class GpusView(QWidget):
         facts = self.selected()
         if facts is None:
             return
-        try:
-            history = self.session.parts.history
-        except RuntimeError:
-            return
         now = time.monotonic()
-        samples = history.window(facts.index, self.window_s, now)
+        samples = self.ring.window(facts.index, self.window_s, now)
         self.charts.show_samples(samples, now, self.window_s)
 
     def showEvent(self, event: QShowEvent) -> None:

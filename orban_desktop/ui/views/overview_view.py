@@ -40,7 +40,7 @@ class OverviewView(QScrollArea):
     def __init__(self, dashboard: Dashboard, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.dashboard = dashboard
-        self.session, self.status = dashboard.session, dashboard.status
+        self.host, self.status = dashboard.host, dashboard.status
         self.board, self.earnings = dashboard.board, dashboard.earnings
         self.theme = dashboard.theme
         status, board, earnings = self.status, self.board, self.earnings
@@ -64,10 +64,9 @@ class OverviewView(QScrollArea):
         tasks_layout = QVBoxLayout(tasks_card)
         tasks_layout.addWidget(label(translate("OverviewView", "Current tasks"), "pageTitle"))
         self.tasks = RunningTaskList(board)
-        self.tasks.set_capacity(self.session.config.gpu.max_concurrent_tasks)
-        dashboard.restarted.connect(
-            lambda: self.tasks.set_capacity(self.session.config.gpu.max_concurrent_tasks)
-        )
+        self.tasks.set_capacity(self.host.config.gpu.max_concurrent_tasks)
+        dashboard.restarted.connect(self._show_capacity)
+        dashboard.gpus_changed.connect(self._show_capacity)
         tasks_layout.addWidget(self.tasks)
         self.real_work = label("", "muted")
         self.real_work.setWordWrap(True)
@@ -112,12 +111,15 @@ class OverviewView(QScrollArea):
         self.pause_button = QPushButton()
         self.pause_button.clicked.connect(self.dashboard.toggle_pause)
         self.retry_button = QPushButton(translate("OverviewView", "Retry now"))
-        self.retry_button.clicked.connect(self.session.retry_now)
+        self.retry_button.clicked.connect(self.host.retry_now)
         buttons.addWidget(self.pause_button)
         buttons.addWidget(self.retry_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         return card
+
+    def _show_capacity(self) -> None:
+        self.tasks.set_capacity(self.host.config.gpu.max_concurrent_tasks)
 
     def show_status(self) -> None:
         status = self.status
@@ -128,10 +130,10 @@ class OverviewView(QScrollArea):
         text = advice(status)
         self.advice.setText(text)
         self.advice.setVisible(bool(text))
-        if self.session.platform is not None:
+        if self.host.embeds_platform:
             where = translate("OverviewView", "the local reference platform (inside this app)")
         else:
-            where = self.session.config.agent.platform_url
+            where = self.host.config.agent.platform_url
         identity = translate("OverviewView", "Agent {agent_id} · connected to {platform}").format(
             agent_id=status.agent_id, platform=where
         )
@@ -186,12 +188,10 @@ class OverviewView(QScrollArea):
 
     def _refresh_activity(self) -> None:
         busy = {row.gpu_index: row.task_id for row in self.board.running()}
-        try:
-            detector = self.session.parts.detector
-        except RuntimeError:
+        if not self.host.running:
             return
         for index, card in self.cards.items():
-            card.show_activity(enabled=detector.is_enabled(index), task_id=busy.get(index))
+            card.show_activity(enabled=self.host.gpu_enabled(index), task_id=busy.get(index))
 
     def _real_work(self, event: RealWorkChecked) -> None:
         self.real_work.setText(real_work_text(event))

@@ -3,8 +3,11 @@
 Each field edits one key of ``config.toml``. "Apply" puts the form's values into the saved
 settings' data, asks :meth:`AgentConfig.validation_errors` and shows each problem under its
 field (list keys like ``schedule.allowed_hours[1]`` go to their field); a valid form is saved and
-applied by :class:`~orban_desktop.ui.settings_store.SettingsStore`. Number boxes take their
-bounds from the model, so the model stays the one place that defines them.
+applied by :class:`~orban_desktop.ui.settings_store.SettingsStore`, and the confirmation says
+what the agent did with it (:func:`confirmation`). A theme chosen here repaints at once
+(``theme_chosen``); a new language shows after the app restarts (its texts are made once).
+Number boxes take their bounds from the model, so the model stays the one place that defines
+them.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from orban_desktop.config import AgentConfig
 from orban_desktop.errors import OrbanError
+from orban_desktop.events import SettingsApplied
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.ui.background import BackgroundTasks
 from orban_desktop.ui.settings_store import SettingsStore
@@ -38,6 +42,28 @@ def error_belongs_to(error_key: str, field_key: str) -> bool:
     return error_key == field_key or (
         error_key.startswith(field_key) and error_key[len(field_key)] in ".["
     )
+
+
+def confirmation(applied: SettingsApplied, language_changed: bool) -> str:
+    """What the page says after a save, from what the agent did with the settings."""
+    if applied.restarted:
+        parts = [translate("SettingsView", "Saved. The agent restarted with the new settings.")]
+    elif applied.waiting_for_idle:
+        parts = [
+            translate(
+                "SettingsView",
+                "Saved. Sandbox and cache settings apply once the running tasks finish.",
+            )
+        ]
+    else:
+        parts = [translate("SettingsView", "Saved and applied.")]
+    if applied.next_start:
+        parts.append(translate("SettingsView", "Logging settings apply at the next start."))
+    if language_changed:
+        parts.append(
+            translate("SettingsView", "The new language shows when you restart Orban Agent.")
+        )
+    return " ".join(parts)
 
 
 class SettingsView(QScrollArea):
@@ -124,8 +150,9 @@ class SettingsView(QScrollArea):
         return True
 
     async def _save(self, config: AgentConfig) -> None:
+        language_changed = config.ui.language != self.store.config.ui.language
         try:
-            restarted = await self.store.save_and_apply(config)
+            applied = await self.store.save_and_apply(config)
         except (OrbanError, OSError) as exc:
             message = exc.message if isinstance(exc, OrbanError) else str(exc)
             self.status.setText(
@@ -134,8 +161,4 @@ class SettingsView(QScrollArea):
             return
         finally:
             self.apply_button.setEnabled(True)
-        self.status.setText(
-            translate("SettingsView", "Saved. The agent restarted with the new settings.")
-            if restarted
-            else translate("SettingsView", "Saved.")
-        )
+        self.status.setText(confirmation(applied, language_changed))

@@ -1,9 +1,10 @@
 """The headless agent for real: a process running against the embedded local platform.
 
-``orban-agent run --headless --local-platform --simulate-gpus 1`` runs as a child process with
-every file under ``tmp_path``; the tests wait (with a generous guard, not a speed check) for its
-status file to say ``serving``, look at it with ``status`` and the metrics endpoint, then stop it
-with SIGTERM and check a clean exit.
+``orban-agent keygen`` makes the key (a headless agent never makes one itself: without a key it
+refuses to start and says how to get one), then ``orban-agent run --headless --local-platform
+--simulate-gpus 1`` runs as a child process with every file under ``tmp_path``; the tests wait
+(with a generous guard, not a speed check) for its status file to say ``serving``, look at it
+with ``status`` and the metrics endpoint, then stop it with SIGTERM and check a clean exit.
 """
 
 from __future__ import annotations
@@ -42,8 +43,28 @@ def wait_for_state(
     pytest.fail(f"the agent never reached {state!r}")
 
 
+def keygen(root: Path) -> str:
+    """Run ``orban-agent keygen`` under ``root``; the new agent id."""
+    code, lines = run_cli(["keygen", "--root", str(root)])
+    assert code == 0, lines
+    return next(line.split()[-1] for line in lines if "Agent id:" in line)
+
+
+def test_without_a_key_the_agent_says_how_to_get_one_and_creates_nothing(tmp_path: Path) -> None:
+    argv = [sys.executable, "-m", "orban_desktop.cli", "run", "--headless", "--local-platform",
+            "--simulate-gpus", "1", "--root", str(tmp_path)]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=GUARD_S)
+    assert done.returncode != 0
+    key = tmp_path / "data" / "agent.key"
+    assert f"There is no identity key at {key}" in done.stderr + done.stdout
+    assert "orban-agent keygen" in done.stderr + done.stdout
+    assert not key.exists()
+    assert not (tmp_path / "state" / "orban-agent.pid").exists()
+
+
 @pytest.fixture
 def agent(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    keygen(tmp_path)
     argv = [sys.executable, "-m", "orban_desktop.cli", "run", "--headless", "--local-platform",
             "--simulate-gpus", "1", "--metrics-port", "0", "--root", str(tmp_path)]  # fmt: skip
     with (tmp_path / "console.txt").open("wb") as console:
@@ -62,7 +83,7 @@ def test_headless_serves_reports_and_stops_cleanly(
     assert [gpu.simulated for gpu in snapshot.gpus] in ([], [True])  # before/after first sample
     assert snapshot.platform_url.startswith("ws://127.0.0.1:")
     key = tmp_path / "data" / "agent.key"
-    assert stat.S_IMODE(key.stat().st_mode) == 0o600  # made on this first run
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600  # made by keygen
     assert (tmp_path / "state" / "orban-agent.pid").read_text().strip() == str(agent.pid)
 
     code, lines = run_cli(["status", "-v", "--root", str(tmp_path)])
@@ -84,13 +105,14 @@ def test_headless_serves_reports_and_stops_cleanly(
     assert not (tmp_path / "state" / "orban-agent.pid").exists()
     assert not (tmp_path / "state" / "status.json").exists()
     log = (tmp_path / "logs" / "orban-agent.log").read_text()
-    assert f"created a new identity key agent_id={snapshot.agent_id}" in log
+    assert "created a new identity key" not in log  # keygen made it, not the agent
     assert "agent stopped" in log
     assert run_cli(["status", "--root", str(tmp_path)])[0] == 3
 
 
 def test_start_and_stop_in_the_background(tmp_path: Path) -> None:
     root = str(tmp_path)
+    keygen(tmp_path)
     code, lines = run_cli(["start", "--local-platform", "--simulate-gpus", "1", "--root", root])
     assert code == 0, lines
     pid = int(lines[0].split("pid ")[1].rstrip(")."))

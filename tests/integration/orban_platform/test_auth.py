@@ -15,8 +15,8 @@ from orban_desktop.protocol.enums import Extension
 from orban_platform.server import LocalPlatform
 from orban_platform.settings import PlatformSettings
 from tests.fixtures import protocol_keys
-from tests.integration.local_platform.agent import TestAgent, register_message
-from tests.integration.local_platform.conftest import PlatformFactory
+from tests.integration.orban_platform.agent import TestAgent, register_message
+from tests.integration.orban_platform.conftest import PlatformFactory
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import aiohttp
 from orban_desktop.protocol import messages as m
 from orban_desktop.protocol.enums import Extension
 from orban_platform.server import LocalPlatform
-from tests.integration.local_platform.agent import SHA256_HEADER, TestAgent, make_job
+from tests.integration.orban_platform.agent import SHA256_HEADER, TestAgent, make_job
 
 ALL = tuple(Extension)
 

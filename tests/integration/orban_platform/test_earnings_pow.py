@@ -14,8 +14,8 @@ from orban_desktop.protocol.enums import EarningStatus, Extension
 from orban_desktop.protocol.types import GpuSignature
 from orban_platform.server import LocalPlatform
 from orban_platform.settings import PlatformSettings
-from tests.integration.local_platform.agent import TestAgent, make_job, solve_pow
-from tests.integration.local_platform.conftest import PlatformFactory
+from tests.integration.orban_platform.agent import TestAgent, make_job, solve_pow
+from tests.integration.orban_platform.conftest import PlatformFactory
 
 
 async def _earn(platform: LocalPlatform, agent: TestAgent, http: aiohttp.ClientSession) -> str:

@@ -12,8 +12,8 @@ from orban_desktop.protocol.timestamps import WireTime
 from orban_desktop.protocol.types import ActiveTaskInfo
 from orban_platform.server import LocalPlatform
 from orban_platform.settings import PlatformSettings
-from tests.integration.local_platform.agent import TestAgent, make_job
-from tests.integration.local_platform.conftest import PlatformFactory
+from tests.integration.orban_platform.agent import TestAgent, make_job
+from tests.integration.orban_platform.conftest import PlatformFactory
 
 
 def _sync(agent: TestAgent, *task_ids: str) -> m.StateSync:

@@ -21,8 +21,8 @@ from orban_desktop.protocol.enums import Extension
 from orban_platform.embedding_jobs import AgentProfile
 from orban_platform.server import LocalPlatform
 from orban_platform.settings import PlatformSettings
-from tests.integration.local_platform.agent import TestAgent
-from tests.integration.local_platform.conftest import PlatformFactory
+from tests.integration.orban_platform.agent import TestAgent
+from tests.integration.orban_platform.conftest import PlatformFactory
 
 pytestmark = pytest.mark.slow
 Cheat = Callable[[Any, list[int]], Any]

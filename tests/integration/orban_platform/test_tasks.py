@@ -10,7 +10,7 @@ from orban_desktop.protocol import messages as m
 from orban_desktop.protocol.enums import EarningStatus, Extension
 from orban_desktop.protocol.types import TaskErrorInfo
 from orban_platform.server import LocalPlatform
-from tests.integration.local_platform.agent import TestAgent, make_job
+from tests.integration.orban_platform.agent import TestAgent, make_job
 
 ALL = tuple(Extension)
 

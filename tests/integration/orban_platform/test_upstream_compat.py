@@ -15,8 +15,8 @@ from orban_desktop.protocol.types import GpuSignature
 from orban_platform.compat import upstream_problems
 from orban_platform.settings import PlatformSettings
 from tests.fixtures import PROTOCOL_FIXTURES, protocol_frame, protocol_keys
-from tests.integration.local_platform.agent import TestAgent, make_job, solve_pow
-from tests.integration.local_platform.conftest import PlatformFactory
+from tests.integration.orban_platform.agent import TestAgent, make_job, solve_pow
+from tests.integration.orban_platform.conftest import PlatformFactory
 
 AGENT_SENDS = sorted(p.name for p in (PROTOCOL_FIXTURES / "agent-sends").glob("*.json"))
 

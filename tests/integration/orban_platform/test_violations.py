@@ -15,7 +15,7 @@ from orban_desktop.protocol.codec import MAX_FRAME_BYTES
 from orban_desktop.protocol.enums import Extension
 from orban_platform.server import LocalPlatform
 from tests.fixtures import protocol_frame
-from tests.integration.local_platform.agent import TestAgent, make_job
+from tests.integration.orban_platform.agent import TestAgent, make_job
 
 HEARTBEAT = json.loads(protocol_frame("agent-sends/heartbeat.json"))
 
