@@ -8,8 +8,9 @@ working directory outside the repository, so nothing from the build machine's Py
 1. the bundle's size on disk, and how long ``orban-agent --version`` takes to start;
 2. ``orban-agent keygen``, then ``orban-agent run --headless --local-platform --simulate-gpus 1``
    until the bundled ``orban-agent status -v`` shows it serving, a task done and an earning, and
-   the bundled ``orban-agent earnings`` shows a non-zero amount; no file of a Python installation outside
-   the bundle may be mapped into it; then SIGTERM, and it must exit 0 and remove its pid file;
+   the bundled ``orban-agent earnings`` shows a non-zero amount; no file of a Python
+   installation outside the bundle may be mapped into it; then SIGTERM, and it must exit 0 and
+   remove its pid file;
 3. ``orban-desktop --demo --simulate-gpus 1`` with ``QT_QPA_PLATFORM=offscreen``: it must come
    up (its "first window painted" log line, or still running after the wait) and exit 0 on
    SIGTERM (``--skip-gui`` leaves this out).
@@ -42,7 +43,8 @@ PAINTED = re.compile(r"first window painted ([0-9.]+) s after launch")
 CONNECTED = "authenticated as agent-"
 TASKS_DONE = re.compile(r"Tasks:\s+\d+ running, (\d+) done")
 EARNED_TODAY = re.compile(r"Earnings:\s+today (\S+) ([A-Z]{3})")
-LEDGER_TODAY = re.compile(r"Today:\s+(\S+) ([A-Z]{3})")
+#: ``Today:     $0.021875`` (or ``EUR 0.02`` for another currency), as ``earnings`` prints it.
+LEDGER_TODAY = re.compile(r"Today:\s+(\$|[A-Z]{3} )([\d,]+(?:\.\d+)?)")
 
 
 class SmokeFailure(Exception):
@@ -251,9 +253,9 @@ def check_headless(bundle: Bundle, timeout_s: float) -> None:
     print(f"agent:   a task done and an earning recorded {earned_s:.2f} s after launch")
     print("status:  " + "\n         ".join(line.strip() for line in status.splitlines()))
     today = LEDGER_TODAY.search(ledger.stdout)
-    if ledger.returncode != 0 or today is None or Decimal(today.group(1)) <= 0:
+    if ledger.returncode != 0 or today is None or Decimal(today.group(2).replace(",", "")) <= 0:
         raise SmokeFailure(f"`orban-agent earnings` shows no earning:\n{ledger.stdout}")
-    print(f"ledger:  `orban-agent earnings`: today {today.group(1)} {today.group(2)}")
+    print(f"ledger:  `orban-agent earnings`: today {today.group(1).strip()}{today.group(2)}")
     if foreign:
         raise SmokeFailure("the agent loaded Python files from outside the bundle:\n  " +
                            "\n  ".join(foreign))  # fmt: skip

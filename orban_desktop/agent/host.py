@@ -24,7 +24,7 @@ from orban_desktop.agent.runtime import AgentRuntime
 from orban_desktop.config import AgentConfig
 from orban_desktop.config.paths import AppPaths
 from orban_desktop.earnings import AsyncEarningsLedger
-from orban_desktop.errors import OrbanError
+from orban_desktop.errors import error_details
 from orban_desktop.events import ConnectionState, EventBus, Notice, SettingsApplied
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.network.auth import Authenticator
@@ -201,12 +201,11 @@ class AgentHost:
         self._run_task.add_done_callback(self._on_run_done)
 
     def _on_run_done(self, task: asyncio.Task[None]) -> None:
-        if task.cancelled() or task.exception() is None:
+        error = None if task.cancelled() else task.exception()
+        if error is None:
             return
-        error = task.exception()
         logger.error("the agent stopped unexpectedly", exc_info=error)
-        message = error.message if isinstance(error, OrbanError) else str(error)
-        self.bus.publish(Notice("agent_stopped", {"message": message}))
+        self.bus.publish(Notice("agent_stopped", error_details(error)))
 
     async def wait(self) -> None:
         """Until the agent's run ends (re-raising what ended it); at once when not started."""

@@ -4,7 +4,7 @@ The core raises :class:`~orban_desktop.errors.OrbanError` with an English ``mess
 log) and, where the owner reads it, a ``reason`` key whose parameters are the error's
 ``context``. :func:`error_title` and :func:`error_message` word them with ``tr()`` (Qt context
 ``"ErrorText"``), so a zh_TW user reads Chinese; an error without a known reason keeps its
-English message under a translated title, so nothing is hidden. :func:`notice_text` does the
+English message under a translated title, so nothing is hidden. :func:`details_text` does the
 same for an error that reached the UI as plain data (a ``Notice``'s
 :func:`~orban_desktop.errors.error_details`).
 """
@@ -35,7 +35,7 @@ _TITLES: dict[str, Callable[[], str]] = {
     "StorageError": lambda: translate("ErrorText", "Local database problem"),
 }
 
-#: reason -> its sentence; ``{name}`` fields come from the error's context.
+# reason -> its sentence; ``{name}`` fields come from the error's context.
 _MESSAGES: dict[str, Callable[[], str]] = {
     "key_missing": lambda: translate(
         "ErrorText",
@@ -134,7 +134,7 @@ def error_message(error: OrbanError) -> str:
     return describe_parts(error.reason, error.context, error.message)
 
 
-def notice_text(details: Mapping[str, Any]) -> tuple[str, str]:
+def details_text(details: Mapping[str, Any]) -> tuple[str, str]:
     """Title and message of an error sent as :func:`orban_desktop.errors.error_details`."""
     context = details.get("context") or {}
     english = str(details.get("message", ""))

@@ -19,6 +19,7 @@ from orban_desktop.errors import ConfigError
 from orban_desktop.gpu.detector import GPUDetector
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.network.auth import Authenticator
+from orban_desktop.ui.error_text import error_message, error_title
 from orban_desktop.ui.first_run_pages import DEMO_GPU_COUNT, GpuPage, IdentityPage, PlatformPage
 from orban_desktop.ui.icons import app_icon
 
@@ -79,7 +80,7 @@ class FirstRunWizard(QWizard):
         try:
             config.save(self.paths.config_file)
         except ConfigError as exc:
-            QMessageBox.warning(self, exc.title, exc.message)
+            QMessageBox.warning(self, error_title(exc), error_message(exc))
             return
         self.config = config
         super().accept()

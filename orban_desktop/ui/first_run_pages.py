@@ -21,6 +21,7 @@ from orban_desktop.errors import KeyFileError
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.network.auth import Authenticator
 from orban_desktop.ui.background import BackgroundTasks
+from orban_desktop.ui.error_text import error_message
 from orban_desktop.ui.formatting import gib_text
 from orban_desktop.ui.widgets.labels import label
 
@@ -76,7 +77,7 @@ class IdentityPage(QWizardPage):
         try:
             self.identity, self.key_created = load_or_create_identity(self.paths, self.config)
         except KeyFileError as exc:
-            self.key_status.setText(exc.message)
+            self.key_status.setText(error_message(exc))
             self.key_status.setObjectName("fieldError")
             return
         if self.key_created:

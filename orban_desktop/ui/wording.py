@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from orban_desktop.events import ConnectionState, Notice, RealWorkChecked
+from orban_desktop.ui.error_text import details_text
 from orban_desktop.ui.status_model import AgentStatusModel, DisplayState
 
 translate = QCoreApplication.translate
@@ -171,10 +172,11 @@ def notice_text(notice: Notice) -> tuple[str, str]:
             ),
         )
     if notice.code == "agent_stopped":
+        _title, message = details_text(params)
         return (
             translate("Wording", "The agent stopped"),
             translate("Wording", "The agent stopped unexpectedly: {message}").format(
-                message=params.get("message", "?")
+                message=message or "?"
             ),
         )
     return notice.code, ", ".join(f"{key}={value}" for key, value in params.items())

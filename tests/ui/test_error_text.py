@@ -24,10 +24,10 @@ from orban_desktop.errors import (
 from orban_desktop.protocol.keyfile import read_secret_key
 from orban_desktop.ui import i18n
 from orban_desktop.ui.error_text import (
+    details_text,
     error_message,
     error_title,
     known_reasons,
-    notice_text,
 )
 
 CORE = Path(orban_desktop.__file__).resolve().parent
@@ -110,7 +110,7 @@ def test_a_missing_parameter_falls_back_to_english(qapp: QApplication) -> None:
 
 def test_an_error_sent_as_data_is_worded_the_same(chinese: None, tmp_path: Path) -> None:
     error = _missing_key(tmp_path)
-    title, message = notice_text(error_details(error))
+    title, message = details_text(error_details(error))
     assert (title, message) == (error_title(error), error_message(error))
-    assert notice_text(error_details(ValueError("boom")))[1] == "boom"
+    assert details_text(error_details(ValueError("boom")))[1] == "boom"
     assert isinstance(error, OrbanError)

@@ -94,6 +94,117 @@
     </message>
 </context>
 <context>
+    <name>ErrorText</name>
+    <message>
+        <source>Orban Agent error</source>
+        <translation>Orban Agent 錯誤</translation>
+    </message>
+    <message>
+        <source>Configuration problem</source>
+        <translation>設定有問題</translation>
+    </message>
+    <message>
+        <source>Identity key problem</source>
+        <translation>身分金鑰有問題</translation>
+    </message>
+    <message>
+        <source>Protocol error</source>
+        <translation>通訊協定錯誤</translation>
+    </message>
+    <message>
+        <source>Network problem</source>
+        <translation>網路有問題</translation>
+    </message>
+    <message>
+        <source>Cannot reach the platform</source>
+        <translation>無法連上平台</translation>
+    </message>
+    <message>
+        <source>Key rejected</source>
+        <translation>金鑰遭拒</translation>
+    </message>
+    <message>
+        <source>GPU problem</source>
+        <translation>GPU 有問題</translation>
+    </message>
+    <message>
+        <source>No GPU found</source>
+        <translation>找不到 GPU</translation>
+    </message>
+    <message>
+        <source>Task failed</source>
+        <translation>任務失敗</translation>
+    </message>
+    <message>
+        <source>Sandbox problem</source>
+        <translation>沙箱有問題</translation>
+    </message>
+    <message>
+        <source>Local database problem</source>
+        <translation>本機資料庫有問題</translation>
+    </message>
+    <message>
+        <source>There is no identity key at {path}. Put your backup of the key back there, or create a new identity with `orban-agent keygen` (earnings then go to a new agent id).</source>
+        <translation>{path} 沒有身分金鑰。請把金鑰的備份放回該處，或以 `orban-agent keygen` 建立新身分（之後的收益會歸入新的代理程式 ID）。</translation>
+    </message>
+    <message>
+        <source>Cannot read the identity key {path}: {detail}.</source>
+        <translation>無法讀取身分金鑰 {path}：{detail}。</translation>
+    </message>
+    <message>
+        <source>Other users could read or replace your identity key {path} (permissions {mode}). Run `chmod 600 &apos;{path}&apos;`.</source>
+        <translation>其他使用者可能讀取或替換你的身分金鑰 {path}（權限 {mode}）。請執行 `chmod 600 &apos;{path}&apos;`。</translation>
+    </message>
+    <message>
+        <source>The identity key {path} must be exactly {expected} raw bytes, but it has {size}. To use a key in another form, run `orban-agent import`.</source>
+        <translation>身分金鑰 {path} 必須剛好是 {expected} 個原始位元組，但它有 {size} 個。若要使用其他格式的金鑰，請執行 `orban-agent import`。</translation>
+    </message>
+    <message>
+        <source>An identity key already exists at {path}; it was not overwritten, because your agent id and earnings are tied to it. Move it away first to replace it.</source>
+        <translation>{path} 已有身分金鑰，未予覆寫，因為你的代理程式 ID 與收益都綁定於它。若要替換，請先將它移走。</translation>
+    </message>
+    <message>
+        <source>The identity key {path} is a symbolic link, which is not followed. Point the settings at the real file instead.</source>
+        <translation>身分金鑰 {path} 是符號連結，不會跟隨。請改讓設定指向實際的檔案。</translation>
+    </message>
+    <message>
+        <source>The identity key {path} is not a regular file. Put the key file there, or create a new identity with `orban-agent keygen`.</source>
+        <translation>身分金鑰 {path} 不是一般檔案。請把金鑰檔放在該處，或以 `orban-agent keygen` 建立新身分。</translation>
+    </message>
+    <message>
+        <source>{count} invalid setting(s) in {source}:
+{lines}
+Fix them, or move the file away to start again from the defaults.</source>
+        <translation>{source} 中有 {count} 項無效的設定：
+{lines}
+請修正，或將檔案移走以從預設值重新開始。</translation>
+    </message>
+    <message>
+        <source>The settings file {path} is not UTF-8 text; save it as UTF-8.</source>
+        <translation>設定檔 {path} 不是 UTF-8 文字；請以 UTF-8 儲存。</translation>
+    </message>
+    <message>
+        <source>The settings file {path} is not valid TOML ({detail}). Fix that line, or move the file away to start again from the defaults.</source>
+        <translation>設定檔 {path} 不是有效的 TOML（{detail}）。請修正該行，或將檔案移走以從預設值重新開始。</translation>
+    </message>
+    <message>
+        <source>Cannot read the settings file {path}: {detail}.</source>
+        <translation>無法讀取設定檔 {path}：{detail}。</translation>
+    </message>
+    <message>
+        <source>Cannot save the settings to {path}: {detail}. Check the folder&apos;s permissions and free disk space.</source>
+        <translation>無法將設定儲存到 {path}：{detail}。請檢查資料夾權限與可用磁碟空間。</translation>
+    </message>
+    <message>
+        <source>The {store} was written by a newer Orban Agent (schema {schema_version}; this one reads up to {supported}). Update Orban Agent to open it.</source>
+        <translation>{store} 由較新版的 Orban Agent 寫入（結構版本 {schema_version}；此版本最多讀取 {supported}）。請更新 Orban Agent 後再開啟。</translation>
+    </message>
+    <message>
+        <source>Cannot use the local database {path}: {detail}.</source>
+        <translation>無法使用本機資料庫 {path}：{detail}。</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunWizard</name>
     <message>
         <source>Welcome to Orban Agent</source>
@@ -720,10 +831,6 @@
     <message>
         <source>The new language shows when you restart Orban Agent.</source>
         <translation>新語言會在重新啟動 Orban Agent 後顯示。</translation>
-    </message>
-    <message>
-        <source>Saved.</source>
-        <translation>已儲存。</translation>
     </message>
 </context>
 <context>

@@ -30,6 +30,7 @@ from orban_desktop.errors import OrbanError
 from orban_desktop.events import SettingsApplied
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.ui.background import BackgroundTasks
+from orban_desktop.ui.error_text import error_message
 from orban_desktop.ui.settings_store import SettingsStore
 from orban_desktop.ui.views.settings_fields import SettingsFields
 from orban_desktop.ui.widgets.labels import card_frame, label
@@ -154,7 +155,7 @@ class SettingsView(QScrollArea):
         try:
             applied = await self.store.save_and_apply(config)
         except (OrbanError, OSError) as exc:
-            message = exc.message if isinstance(exc, OrbanError) else str(exc)
+            message = error_message(exc) if isinstance(exc, OrbanError) else str(exc)
             self.status.setText(
                 translate("SettingsView", "Not saved: {error}").format(error=message)
             )
