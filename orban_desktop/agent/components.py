@@ -14,6 +14,7 @@ import asyncio
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from orban_desktop.gpu.detector import GPUDetector
 from orban_desktop.gpu.device import GPUStatus
 from orban_desktop.network.auth import Authenticator
 from orban_desktop.network.handshake import ALL_EXTENSIONS
+from orban_desktop.presence.idle import IdleClock
 from orban_desktop.protocol import messages as m
 from orban_desktop.protocol import types as t
 from orban_desktop.protocol.codec import encode_json
@@ -69,6 +71,11 @@ class AgentComponents:
     reconnect_base_delay_s: float = 1.0
     reconnect_max_delay_s: float = 300.0
     reconnect_min_stable_s: float = 60.0
+    #: "Only when I'm away": the idle clock (default: the first this session offers), how
+    #: often it is read, and a threshold in seconds instead of the setting's minutes (tests).
+    idle_clock_factory: Callable[[], IdleClock] | None = None
+    presence_poll_s: float = 2.0
+    away_after_s: float | None = None
 
     @property
     def data_dir(self) -> Path:

@@ -1,13 +1,14 @@
 """The contribution policy: whether the agent may take work now, and if not, why (pure logic).
 
 :class:`ContributionPolicy` turns the owner's settings (allowed hours, temperature limit, pause
-when another program uses the GPU) and the current readings into a set of :class:`PauseReason`
-codes; an empty set means "contribute". :meth:`ContributionPolicy.reconfigure` takes new settings
-while the agent runs. Temperature has hysteresis, so the agent does not flap
-between paused and working around the limit: once a GPU reaches the limit, ``TOO_HOT`` holds until
-every GPU has cooled to ``limit - cool_down_margin_c``, and each GPU that reached it stays in
-``hot_gpus`` until it has cooled that far itself. The only state kept is that overheat state.
-No I/O, no clock (the caller passes the local time); imports nothing from Qt.
+when another program uses the GPU, only when the owner is away) and the current readings into a
+set of :class:`PauseReason` codes; an empty set means "contribute".
+:meth:`ContributionPolicy.reconfigure` takes new settings while the agent runs. Temperature has
+hysteresis, so the agent does not flap between paused and working around the limit: once a GPU
+reaches the limit, ``TOO_HOT`` holds until every GPU has cooled to ``limit - cool_down_margin_c``,
+and each GPU that reached it stays in ``hot_gpus`` until it has cooled that far itself. The only
+state kept is that overheat state. No I/O, no clock (the caller passes the local time and the
+owner's presence); imports nothing from Qt.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 from orban_desktop.gpu.device import GPUStatus
+from orban_desktop.presence.away import Presence
 
 
 class PauseReason(StrEnum):
@@ -26,6 +28,10 @@ class PauseReason(StrEnum):
     FOREIGN_PROCESS = "foreign_process"
     TOO_HOT = "too_hot"
     OUTSIDE_HOURS = "outside_hours"
+    #: "Only when I'm away" is on and the owner is at the computer.
+    OWNER_PRESENT = "owner_present"
+    #: "Only when I'm away" is on and no idle time can be read here.
+    PRESENCE_UNKNOWN = "presence_unknown"
 
 
 class ContributionPolicy:
@@ -113,6 +119,7 @@ class ContributionPolicy:
         statuses: Sequence[GPUStatus],
         foreign_process_count: int,
         user_paused: bool,
+        presence: Presence | None = None,
     ) -> frozenset[PauseReason]:
         """The reasons to pause now; empty when the agent may contribute.
 
@@ -122,6 +129,8 @@ class ContributionPolicy:
                 temperature reading, is not too hot.
             foreign_process_count: Programs other than ours using a GPU now.
             user_paused: The owner paused contribution.
+            presence: Whether the owner is away, when "Only when I'm away" is on (``None``:
+                the setting is off, presence does not matter).
 
         Returns:
             The reasons that hold. ``TOO_HOT`` starts when a GPU reaches the limit and ends
@@ -137,4 +146,8 @@ class ContributionPolicy:
             reasons.add(PauseReason.TOO_HOT)
         if not self._allows_time(now):
             reasons.add(PauseReason.OUTSIDE_HOURS)
+        if presence is Presence.AT_COMPUTER:
+            reasons.add(PauseReason.OWNER_PRESENT)
+        elif presence is Presence.UNKNOWN:
+            reasons.add(PauseReason.PRESENCE_UNKNOWN)
         return frozenset(reasons)

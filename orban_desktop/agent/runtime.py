@@ -3,7 +3,8 @@
 Both faces run this (through ``agent/host.py``): the GUI on the event loop it shares with Qt,
 and ``orban-agent run --headless`` on a plain asyncio loop. It starts the telemetry sampler
 (10 s, or 1 s while a window shows charts), checks the contribution policy after each sample (a
-game on the GPU, a GPU past its temperature limit, outside the allowed hours) and runs
+game on the GPU, a GPU past its temperature limit, outside the allowed hours) and after each
+change of the owner's presence ("Only when I'm away", :class:`AwayMode`), and runs
 :class:`AgentService` until :meth:`stop`. New settings reach it without a restart:
 :meth:`reconfigure` (schedule, GPU switches, temperature, concurrency: at once, and no running
 task is handed back), :meth:`reconnect` (platform and network: a new session, tasks go on) and
@@ -17,6 +18,7 @@ import contextlib
 import logging
 from datetime import datetime
 
+from orban_desktop.agent.away_mode import AwayMode
 from orban_desktop.agent.components import (
     AgentComponents,
     build_executor,
@@ -27,6 +29,7 @@ from orban_desktop.agent.service import AgentService
 from orban_desktop.agent.telemetry import TelemetrySampler
 from orban_desktop.config import AgentConfig, ResolvedPaths
 from orban_desktop.events import GpuSampled, Notice
+from orban_desktop.presence.away import Presence, PresenceReading
 
 logger = logging.getLogger(__name__)
 #: How often a pending executor swap looks whether the last task has ended.
@@ -53,14 +56,22 @@ class AgentRuntime:
         self._hot: frozenset[int] = frozenset()
         parts.bus.subscribe(GpuSampled, self._on_sample)
         self._policy_lock = asyncio.Lock()
+        self.away = AwayMode(
+            self._on_presence,
+            clock_factory=parts.idle_clock_factory,
+            poll_s=parts.presence_poll_s,
+            away_after_s=parts.away_after_s,
+        )
 
     async def run(self) -> None:
         """Sample, apply the policy and serve until :meth:`stop`; then close every part."""
         self._tasks.append(asyncio.create_task(self.sampler.run(), name="gpu-sampler"))
+        self._configure_away(self.parts.config)
         try:
             await self.service.run()
         finally:
             self.parts.bus.unsubscribe(GpuSampled, self._on_sample)
+            await self.away.close()
             for task in self._tasks:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -93,6 +104,37 @@ class AgentRuntime:
         latest = self.parts.history.latest()
         if latest:
             self._check_policy(GpuSampled(latest))
+        self._configure_away(config)
+
+    # ------------------------------------------------------------ only when away
+    def _configure_away(self, config: AgentConfig) -> None:
+        async def configure() -> None:
+            await self.away.configure(config.schedule)
+            await self._apply_policy(GpuSampled(self.parts.history.latest()))
+
+        task = asyncio.get_running_loop().create_task(configure(), name="away-configure")
+        self._tasks.append(task)
+        task.add_done_callback(self._forget)
+
+    async def _on_presence(self, reading: PresenceReading) -> None:
+        """A change of the owner's presence: pause or resume, and hand tasks back if chosen."""
+        if reading.presence is Presence.UNKNOWN:
+            logger.warning("only when away: cannot tell whether the owner is away: %s",
+                           reading.reason)  # fmt: skip
+            self.parts.bus.publish(Notice("presence_unknown", {"reason": reading.reason}))
+        else:
+            logger.info("only when away: the owner is %s",
+                        "away" if reading.presence is Presence.AWAY else "back")  # fmt: skip
+        back = reading.presence is not Presence.AWAY
+        if (
+            back
+            and self.parts.config.schedule.on_return == "hand_back"
+            and self.service.runner.active
+        ):
+            await self.service.runner.cancel_all(
+                "The owner is back at the computer; the task is handed back."
+            )
+        await self._apply_policy(GpuSampled(self.parts.history.latest()))
 
     async def reconnect(self) -> None:
         """Open a new session with ``parts.config``'s platform and network settings."""
@@ -164,6 +206,7 @@ class AgentRuntime:
                 statuses=list(event.statuses),
                 foreign_process_count=foreign,
                 user_paused=self.service.user_paused,
+                presence=self.away.presence,
             )
             hot = frozenset(self.policy.hot_gpus)
             for index in hot - self._hot:

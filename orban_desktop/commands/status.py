@@ -50,12 +50,24 @@ def gpu_line(gpu: GpuReading) -> str:
     return "  ".join(parts)
 
 
+#: Pause reason codes in words (an unknown code is shown as it is).
+PAUSE_WORDS = {
+    "user": "you paused it",
+    "foreign_process": "another program is using the GPU",
+    "too_hot": "a GPU is too hot",
+    "outside_hours": "outside your allowed hours",
+    "owner_present": "you are at the computer (only when you're away)",
+    "presence_unknown": "cannot tell whether you are away (only when you're away)",
+}
+
+
 def describe(snapshot: StatusSnapshot, *, verbose: bool = False) -> list[str]:
     """The lines ``status`` prints for ``snapshot``."""
     uptime = _duration(max(0.0, snapshot.updated_at - snapshot.started_at))
     state = snapshot.state
     if snapshot.pause_reasons:
-        state += f" (paused: {', '.join(snapshot.pause_reasons)})"
+        words = [PAUSE_WORDS.get(code, code) for code in snapshot.pause_reasons]
+        state += f" (paused: {'; '.join(words)})"
     simulated = sum(1 for gpu in snapshot.gpus if gpu.simulated)
     gpus = f"{len(snapshot.gpus)}" + (f" ({simulated} simulated)" if simulated else "")
     lines = [

@@ -191,6 +191,11 @@ class ScheduleSection(_Section):
         default_factory=list, max_length=48
     )
     pause_when_foreign_process: bool = True
+    #: "Only when I'm away": work only once the keyboard and mouse have been idle this long.
+    only_when_away: bool = False
+    away_after_minutes: int = Field(5, ge=1, le=24 * 60)
+    #: When the owner comes back: hand the running task back at once, or let it finish.
+    on_return: Literal["hand_back", "finish"] = "hand_back"
 
     @property
     def windows(self) -> list[TimeWindow]:

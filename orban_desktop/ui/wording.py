@@ -31,6 +31,10 @@ def pause_reason_text(code: str) -> str:
         "too_hot": translate("Wording", "a GPU is too hot"),
         "foreign_process": translate("Wording", "another program is using the GPU"),
         "outside_hours": translate("Wording", "outside your allowed hours"),
+        "owner_present": translate("Wording", "you are using the computer (only when you're away)"),
+        "presence_unknown": translate(
+            "Wording", "cannot tell whether you are away (only when you're away)"
+        ),
     }.get(code, code)
 
 
@@ -170,6 +174,15 @@ def notice_text(notice: Notice) -> tuple[str, str]:
             translate("Wording", "The platform reported: {message}").format(
                 message=params.get("message", params.get("code", "?"))
             ),
+        )
+    if notice.code == "presence_unknown":
+        return (
+            translate("Wording", "Cannot tell whether you are away"),
+            translate(
+                "Wording",
+                '{reason} Work stays paused while "Only when I\'m away" is on; turn it off in '
+                "Settings to work at any time.",
+            ).format(reason=params.get("reason") or ""),
         )
     if notice.code == "agent_stopped":
         _title, message = details_text(params)

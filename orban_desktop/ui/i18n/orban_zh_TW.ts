@@ -734,6 +734,30 @@ Fix them, or move the file away to start again from the defaults.</source>
         <translation>其他程式（例如遊戲）使用 GPU 時暫停</translation>
     </message>
     <message>
+        <source>Only when I&apos;m away (no keyboard or mouse input)</source>
+        <translation>只在我離開時（沒有鍵盤或滑鼠輸入）</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分鐘</translation>
+    </message>
+    <message>
+        <source>Away after</source>
+        <translation>閒置多久算離開</translation>
+    </message>
+    <message>
+        <source>Hand the task back at once</source>
+        <translation>立即交還任務</translation>
+    </message>
+    <message>
+        <source>Finish the current task</source>
+        <translation>完成目前的任務</translation>
+    </message>
+    <message>
+        <source>When I&apos;m back</source>
+        <translation>我回來時</translation>
+    </message>
+    <message>
         <source>Automatic (Docker when available)</source>
         <translation>自動（可用時使用 Docker）</translation>
     </message>
@@ -966,6 +990,14 @@ Fix them, or move the file away to start again from the defaults.</source>
         <translation>離線：已停止重試</translation>
     </message>
     <message>
+        <source>you are using the computer (only when you&apos;re away)</source>
+        <translation>你正在使用電腦（只在你離開時工作）</translation>
+    </message>
+    <message>
+        <source>cannot tell whether you are away (only when you&apos;re away)</source>
+        <translation>無法判斷你是否離開（只在你離開時工作）</translation>
+    </message>
+    <message>
         <source>Offline: retrying in {seconds} s</source>
         <translation>離線：{seconds} 秒後重試</translation>
     </message>
@@ -1112,6 +1144,14 @@ Fix them, or move the file away to start again from the defaults.</source>
     <message>
         <source>The platform reported: {message}</source>
         <translation>平台回報：{message}</translation>
+    </message>
+    <message>
+        <source>Cannot tell whether you are away</source>
+        <translation>無法判斷你是否離開</translation>
+    </message>
+    <message>
+        <source>{reason} Work stays paused while &quot;Only when I&apos;m away&quot; is on; turn it off in Settings to work at any time.</source>
+        <translation>{reason} 開啟「只在我離開時」期間會維持暫停；若要隨時工作，請在設定中關閉它。</translation>
     </message>
     <message>
         <source>The agent stopped</source>

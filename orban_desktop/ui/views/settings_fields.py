@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orban_desktop.config import LOCAL_PLATFORM_URL, AgentConfig, GpuSection
+from orban_desktop.config import LOCAL_PLATFORM_URL, AgentConfig, GpuSection, ScheduleSection
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.ui.widgets.gpu_card import gpu_title
 from orban_desktop.ui.widgets.labels import label
@@ -115,6 +115,31 @@ class SettingsFields:
             translate("SettingsFields", "Pause while another program (a game) uses the GPU")
         )
         self._row("", "schedule.pause_when_foreign_process", self.pause_foreign)
+        self.only_when_away = QCheckBox(
+            translate("SettingsFields", "Only when I'm away (no keyboard or mouse input)")
+        )
+        self._row("", "schedule.only_when_away", self.only_when_away)
+        self.away_after = QSpinBox(suffix=translate("SettingsFields", " min"))
+        self.away_after.setRange(
+            *(int(b) for b in model_bounds(ScheduleSection, "away_after_minutes"))
+        )
+        self._row(
+            translate("SettingsFields", "Away after"),
+            "schedule.away_after_minutes",
+            self.away_after,
+        )
+        self.on_return = _choices(
+            QComboBox(),
+            (
+                ("hand_back", translate("SettingsFields", "Hand the task back at once")),
+                ("finish", translate("SettingsFields", "Finish the current task")),
+            ),
+        )
+        self._row(
+            translate("SettingsFields", "When I'm back"), "schedule.on_return", self.on_return
+        )
+        self.only_when_away.toggled.connect(self.away_after.setEnabled)
+        self.only_when_away.toggled.connect(self.on_return.setEnabled)
         self.sandbox = _choices(
             QComboBox(),
             (
@@ -184,6 +209,11 @@ class SettingsFields:
         self.temperature.setValue(gpu.temperature_limit_c)
         self.allowed_hours.setText(", ".join(config.schedule.allowed_hours))
         self.pause_foreign.setChecked(config.schedule.pause_when_foreign_process)
+        self.only_when_away.setChecked(config.schedule.only_when_away)
+        self.away_after.setValue(config.schedule.away_after_minutes)
+        _select(self.on_return, config.schedule.on_return)
+        self.away_after.setEnabled(config.schedule.only_when_away)
+        self.on_return.setEnabled(config.schedule.only_when_away)
         _select(self.sandbox, config.sandbox.preference)
         self.start_on_login.setChecked(config.ui.start_on_login)
         _select(self.language, config.ui.language)
@@ -212,6 +242,9 @@ class SettingsFields:
         text = self.allowed_hours.text()
         schedule["allowed_hours"] = [part.strip() for part in text.split(",") if part.strip()]
         schedule["pause_when_foreign_process"] = self.pause_foreign.isChecked()
+        schedule["only_when_away"] = self.only_when_away.isChecked()
+        schedule["away_after_minutes"] = self.away_after.value()
+        schedule["on_return"] = self.on_return.currentData()
         data.setdefault("sandbox", {})["preference"] = self.sandbox.currentData()
         ui["start_on_login"] = self.start_on_login.isChecked()
         ui["language"] = self.language.currentData()

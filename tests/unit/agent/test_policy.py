@@ -10,6 +10,7 @@ import pytest
 from orban_desktop.agent.policy import ContributionPolicy, PauseReason
 from orban_desktop.config.sections import ScheduleSection
 from orban_desktop.gpu.device import GPUStatus
+from orban_desktop.presence.away import Presence
 from tests.unit.agent.snapshots import snapshot
 
 NOON = datetime.time(12, 0)
@@ -55,7 +56,26 @@ def test_reason_codes_are_the_documented_strings() -> None:
         "foreign_process",
         "too_hot",
         "outside_hours",
+        "owner_present",
+        "presence_unknown",
     ]
+
+
+@pytest.mark.parametrize(
+    ("presence", "expected"),
+    [
+        (None, set()),  # "Only when I'm away" is off: presence does not matter
+        (Presence.AWAY, set()),
+        (Presence.AT_COMPUTER, {PauseReason.OWNER_PRESENT}),
+        (Presence.UNKNOWN, {PauseReason.PRESENCE_UNKNOWN}),
+    ],
+)
+def test_only_when_away(presence: Presence | None, expected: set[PauseReason]) -> None:
+    reasons = policy().evaluate(
+        now=NOON, statuses=temps(60.0), foreign_process_count=0, user_paused=False,
+        presence=presence,
+    )  # fmt: skip
+    assert reasons == expected
 
 
 def test_user_pause() -> None:
@@ -155,7 +175,11 @@ def test_several_windows_and_no_window() -> None:
 
 def test_every_reason_at_once_and_they_clear_independently() -> None:
     p = policy(["22:00-07:00"])
-    assert evaluate(p, temps(95.0), now=NOON, foreign=2, user_paused=True) == set(PauseReason)
+    presence_reasons = {PauseReason.OWNER_PRESENT, PauseReason.PRESENCE_UNKNOWN}
+    everything_but_presence = set(PauseReason) - presence_reasons
+    assert evaluate(p, temps(95.0), now=NOON, foreign=2, user_paused=True) == (
+        everything_but_presence
+    )
     assert evaluate(p, temps(95.0), now=datetime.time(23, 0), foreign=2) == {
         PauseReason.FOREIGN_PROCESS,
         PauseReason.TOO_HOT,
