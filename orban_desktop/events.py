@@ -89,7 +89,8 @@ class TaskFinished(Event):
     The figures after ``duration_s`` (seconds, the whole task) are ``None`` when the task did not
     report them: ``gpu_seconds`` the GPU time its run used, ``rows`` the rows it processed (a
     runner task's manifest), ``downloaded_bytes`` what it fetched (model and input; 0 on a cache
-    hit), ``energy_kwh`` the energy measured for it.
+    hit), ``energy_kwh`` the energy measured for it (``energy_source``: ``"counter"``, the GPU's
+    energy counter, or ``"power"``, power integrated over the run), ``gpu_index`` its GPU.
     """
 
     task_id: str
@@ -100,6 +101,8 @@ class TaskFinished(Event):
     rows: int | None = None
     downloaded_bytes: int | None = None
     energy_kwh: float | None = None
+    energy_source: str | None = None
+    gpu_index: int | None = None
 
 
 @dataclass(frozen=True)

@@ -181,7 +181,12 @@ def build_executor(
 
     def sample_gpu(index: int) -> GpuSample | None:
         status = detector.device(index).status()
-        return GpuSample(status.utilization_pct, status.memory_used_bytes, status.power_w)
+        return GpuSample(
+            status.utilization_pct,
+            status.memory_used_bytes,
+            status.power_w,
+            status.energy_total_mj,
+        )
 
     return TaskExecutor(
         cache=ModelCache(files.model_cache_dir, max_bytes=int(config.cache.max_size_gb * 1024**3)),

@@ -24,6 +24,7 @@ from orban_desktop.agent.components import (
     build_executor,
     build_runner_support,
 )
+from orban_desktop.agent.energy_recorder import EnergyRecorder
 from orban_desktop.agent.policy import ContributionPolicy, PauseReason
 from orban_desktop.agent.service import AgentService
 from orban_desktop.agent.telemetry import TelemetrySampler
@@ -67,11 +68,13 @@ class AgentRuntime:
         """Sample, apply the policy and serve until :meth:`stop`; then close every part."""
         self._tasks.append(asyncio.create_task(self.sampler.run(), name="gpu-sampler"))
         self._configure_away(self.parts.config)
+        energy = EnergyRecorder(self.parts.bus, self.parts.ledger)
         try:
             await self.service.run()
         finally:
             self.parts.bus.unsubscribe(GpuSampled, self._on_sample)
             await self.away.close()
+            await energy.close()
             for task in self._tasks:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)

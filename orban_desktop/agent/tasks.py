@@ -147,19 +147,15 @@ class TaskRunner:
             logger.info(
                 "task %s (%s) runs on the CPU: GPU %d is simulated", task_id, work, gpu.index
             )
+        outcome: TaskOutcome | None = None
         try:
             outcome = await self._executor.execute(prepared, gpu, on_progress, on_rows)
             result: m.Message = self._complete_frame(task, outcome)
             if outcome.runner is not None:
                 report = outcome.runner
-                logger.info(
-                    "task %s done: %s on %s (%s), %.1f rows/s, %.2f s of compute",
-                    task_id,
-                    work,
-                    report.device,
-                    report.device_name,
-                    report.rows_per_s,
-                    report.infer_s,
+                work += (
+                    f" on {report.device} ({report.device_name}), {report.rows_per_s:.1f} rows/s,"
+                    f" {report.infer_s:.2f} s of compute"
                 )
             self._metrics.task_completed(
                 outcome.gpu_seconds, outcome.energy_kwh, gpu_index=task.gpu_index
@@ -177,9 +173,16 @@ class TaskRunner:
             self._metrics.task_failed(gpu_index=task.gpu_index)
         finally:
             self._detector.release(task.gpu_index)
-        await self._finish(task, result, time.monotonic() - began)
+        log_ending(task_id, work, time.monotonic() - began, result)
+        await self._finish(task, result, time.monotonic() - began, outcome)
 
-    async def _finish(self, task: ActiveTask, result: m.Message, duration_s: float) -> None:
+    async def _finish(
+        self,
+        task: ActiveTask,
+        result: m.Message,
+        duration_s: float,
+        outcome: TaskOutcome | None = None,
+    ) -> None:
         task_id = task.assign.task_id
         item = OutboxItem(
             task_id=task_id,
@@ -192,7 +195,7 @@ class TaskRunner:
         self.book.finished(task_id, item)
         await self._outbox.task_finished(task_id)
         error_code = result.error.code if isinstance(result, m.TaskFailed) else None
-        self._bus.publish(TaskFinished(task_id, error_code is None, error_code, duration_s))
+        self._bus.publish(finished_event(task, error_code, duration_s, outcome))
         await self._deliver(item)
 
     def _progress_frame(self, task: ActiveTask) -> m.TaskProgress:
@@ -257,6 +260,22 @@ def gpu_assignment(device: GPUDevice) -> GpuAssignment:
     return GpuAssignment(device.index, None, vendor.value.lower(), device.name())
 
 
+def log_ending(task_id: str, work: str, duration_s: float, result: m.Message) -> None:
+    """One line per ended task: what it did, how long it took, and how it ended."""
+    if not isinstance(result, m.TaskFailed):
+        logger.info("task %s done in %.1f s: %s", task_id, duration_s, work)
+    elif result.error.code == TaskCancelled.code:
+        logger.info(
+            "task %s handed back after %.1f s: %s (%s)",
+            task_id, duration_s, work, result.error.details,
+        )  # fmt: skip
+    else:
+        logger.warning(
+            "task %s failed after %.1f s: %s: %s: %s",
+            task_id, duration_s, work, result.error.message, result.error.details,
+        )  # fmt: skip
+
+
 def work_summary(prepared: PreparedTask) -> str:
     """What a task does, in a few words: "512 sentences · all-MiniLM-L6-v2" or "checksum"."""
     job = prepared.spec.runner
@@ -264,3 +283,21 @@ def work_summary(prepared: PreparedTask) -> str:
         return f"{prepared.spec.workload.split('/')[-1].split(':')[0]} (canary)"
     model = job.model_name.rsplit("/", 1)[-1]
     return f"{job.rows} sentences · {model} · {job.precision}"
+
+
+def finished_event(
+    task: ActiveTask, error_code: str | None, duration_s: float, outcome: TaskOutcome | None
+) -> TaskFinished:
+    """The event of a finished task, with the figures its run measured (``None`` if not run)."""
+    report = None if outcome is None else outcome.runner
+    return TaskFinished(
+        task.assign.task_id,
+        error_code is None,
+        error_code,
+        duration_s,
+        gpu_seconds=None if outcome is None else outcome.gpu_seconds,
+        rows=None if report is None else report.rows,
+        energy_kwh=None if outcome is None else outcome.energy_kwh,
+        energy_source=None if outcome is None else outcome.energy_source,
+        gpu_index=task.gpu_index,
+    )

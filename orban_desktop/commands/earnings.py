@@ -20,8 +20,10 @@ from pathlib import Path
 
 from orban_desktop.commands.base import Command, CommandContext
 from orban_desktop.commands.earnings_lines import (
+    electricity_price,
     flagged_line,
     history_line,
+    net_lines,
     not_counted_line,
     payout_lines,
     totals_lines,
@@ -64,7 +66,11 @@ def run_earnings(args: argparse.Namespace, context: CommandContext) -> int:
         flagged = ledger.flagged_summary(summary.currency)
         kept_apart = ledger.flagged(page_size=args.lines) if args.flagged else []
         payouts = ledger.payouts(page_size=args.lines)
+        price, why_unpriced = electricity_price(context.config.energy, summary.currency)
+        net = ledger.net_summary(price, currency=summary.currency)
     for line in totals_lines(summary):
+        context.out(line)
+    for line in net_lines(net, summary.currency, price, why_unpriced):
         context.out(line)
     if flagged.count:
         context.out(not_counted_line(flagged))

@@ -8,11 +8,12 @@ the amount implies when the platform did not report one (upstream's records carr
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from orban_desktop.config import EnergySection
 from orban_desktop.earnings import EarningEntry, EarningsSummary, FlaggedSummary, describe_flag
+from orban_desktop.earnings.explain import amount_parts
+from orban_desktop.earnings.net import NetSummary, usable_price
 from orban_desktop.earnings.records import PayoutEntry
-from orban_desktop.money import money_text, to_micros
+from orban_desktop.money import Money, money_text
 
 #: Said when no payout has been recorded yet.
 NO_PAYOUT_YET = (
@@ -41,23 +42,14 @@ def totals_lines(summary: EarningsSummary) -> list[str]:
     ]
 
 
-def _bonus_text(entry: EarningEntry) -> str | None:
-    """The bonus as reported, else as the amount implies it; ``None`` when there is none."""
-    if entry.bonus_multiplier is not None:
-        return None if entry.bonus_multiplier == 1.0 else f"{entry.bonus_multiplier:g} bonus"
-    base = Decimal(repr(entry.gpu_hours)) * entry.rate_per_hour.decimal
-    if base <= 0 or to_micros(base) == entry.amount.micros:
-        return None
-    implied = (entry.amount.decimal / base).quantize(Decimal("0.0001")).normalize()
-    return f"{implied:f} bonus (implied: not reported)"
-
-
 def how_made(entry: EarningEntry) -> str:
     """``0.0166667 GPU h × $1.25/h × 1.05 bonus = $0.021875``: the parts that make the amount."""
-    parts = f"{entry.gpu_hours:g} GPU h × {money_text(entry.rate_per_hour.micros)}/h"
-    if (bonus := _bonus_text(entry)) is not None:
-        parts += f" × {bonus}"
-    return f"{parts} = {money_text(entry.amount.micros, entry.currency)}"
+    parts = amount_parts(entry)
+    text = f"{parts.gpu_hours:g} GPU h × {money_text(parts.rate_micros)}/h"
+    if parts.bonus is not None:
+        implied = " (implied: not reported)" if parts.bonus_implied else ""
+        text += f" × {parts.bonus} bonus{implied}"
+    return f"{text} = {money_text(parts.amount_micros, entry.currency)}"
 
 
 def history_line(entry: EarningEntry) -> str:
@@ -103,3 +95,51 @@ def payout_lines(payouts: list[PayoutEntry]) -> list[str]:
             f"  {payout.total_tasks} tasks  via {payout.payment_method or 'not stated'}"
         )
     return lines
+
+
+def _kwh(mwh: int) -> str:
+    return f"{mwh / 1_000_000:.3f} kWh"
+
+
+def net_lines(
+    summary: NetSummary, currency: str, price: Money | None, why_unpriced: str
+) -> list[str]:
+    """Electricity and net (all time, today), then the pace: each only where it is known."""
+    total = summary.total
+    measured = total.records - total.without_energy
+    lines = [
+        f"  Energy:    {_kwh(total.energy_mwh)} measured for {measured} of {total.records} records"
+    ]
+    if not summary.priced or price is None:
+        lines.append(f"  Net:       not shown: {why_unpriced}")
+    else:
+        for label, figures in (("Net:      ", total), ("Net today:", summary.today)):
+            cost = money_text(figures.cost_micros or 0, currency)
+            if figures.net_micros is None:
+                lines.append(
+                    f"  {label} unknown: {figures.without_energy} record(s) have no energy "
+                    f"reading (cost of the others {cost})"
+                )
+            else:
+                lines.append(
+                    f"  {label} {money_text(figures.net_micros, currency)} "
+                    f"({money_text(figures.gross_micros, currency)} − {cost} of electricity at "
+                    f"{money_text(price.micros, currency)}/kWh)"
+                )
+    hour, day = summary.last_hour, summary.last_day
+
+    def pace(gross: int, net: int | None) -> str:
+        text = money_text(gross, currency)
+        return text if net is None else f"{text} (net {money_text(net, currency)})"
+
+    lines.append(
+        f"  Pace:      {pace(hour.gross_per_hour_micros, hour.net_per_hour_micros)}/h over the "
+        f"last hour, {pace(day.gross_per_hour_micros, day.net_per_hour_micros)}/h over the "
+        f"last day; a month at the day's pace: {pace(day.gross_month_micros, day.net_month_micros)}"
+    )
+    return lines
+
+
+def electricity_price(energy: EnergySection, currency: str) -> tuple[Money | None, str]:
+    """The owner's price per kWh usable against ``currency`` earnings, or why there is none."""
+    return usable_price(energy.electricity_price_per_kwh, energy.currency, currency)

@@ -264,6 +264,7 @@ class TaskExecutor:
             gpu_seconds=gpu_seconds,
             peak_vram_bytes=usage.peak_memory_bytes,
             energy_kwh=usage.energy_kwh,
+            energy_source=usage.energy_source,
             sandbox=ending.sandbox,
             model_was_cached=lease.was_cached,
             runner=report,

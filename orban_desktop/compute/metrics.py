@@ -3,8 +3,9 @@
 :class:`GpuMeter` calls the GPU layer's sampler (``sampler(gpu_index) -> GpuSample | None``, a
 blocking call, so it runs in a worker thread) when the run starts, every ``interval_s`` while
 it runs, and once at the end, and sums up: the mean utilization, the highest device memory in
-use (the whole device's, which includes other users of the GPU), and the energy as the
-trapezoid integral of power over time. A sampler that fails is logged once and ignored; with no
+use (the whole device's, which includes other users of the GPU), and the energy: the rise of
+the GPU's own energy counter where every reading has one, else the trapezoid integral of power
+over time. A sampler that fails is logged once and ignored; with no
 sampler or no readings every figure is ``None``. Imports the compute task types only, nothing
 from Qt.
 """
@@ -18,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Literal
 
 from orban_desktop.compute.task import GpuSample
 
@@ -34,6 +36,19 @@ class GpuUsage:
     peak_memory_bytes: int | None
     energy_kwh: float | None
     samples: int
+    #: Where ``energy_kwh`` came from: the GPU's energy counter, or power integrated over time.
+    energy_source: Literal["counter", "power"] | None = None
+
+
+def _counter_joules(readings: list[tuple[float, GpuSample]]) -> float | None:
+    """The energy counter's rise from the first to the last reading, if it counted throughout."""
+    counts = [s.energy_total_mj for _t, s in readings]
+    if len(counts) < 2 or any(c is None for c in counts):
+        return None
+    values = [c for c in counts if c is not None]
+    if any(b < a for a, b in itertools.pairwise(values)):
+        return None  # reset (driver reload): fall back to the power integral
+    return (values[-1] - values[0]) / 1000.0
 
 
 def summarize(readings: list[tuple[float, GpuSample]]) -> GpuUsage:
@@ -41,16 +56,19 @@ def summarize(readings: list[tuple[float, GpuSample]]) -> GpuUsage:
     utils = [s.utilization_pct for _t, s in readings if s.utilization_pct is not None]
     memory = [s.memory_used_bytes for _t, s in readings if s.memory_used_bytes is not None]
     power = [(t, s.power_w) for t, s in readings if s.power_w is not None]
-    energy_j: float | None = None
-    if len(power) >= 2:
+    energy_j = _counter_joules(readings)
+    source: Literal["counter", "power"] | None = "counter" if energy_j is not None else None
+    if energy_j is None and len(power) >= 2:
         energy_j = sum(
             (p0 + p1) / 2 * (t1 - t0) for (t0, p0), (t1, p1) in itertools.pairwise(power)
         )
+        source = "power"
     return GpuUsage(
         avg_utilization_pct=sum(utils) / len(utils) if utils else None,
         peak_memory_bytes=max(memory) if memory else None,
         energy_kwh=energy_j / JOULES_PER_KWH if energy_j is not None else None,
         samples=len(readings),
+        energy_source=source,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
 from orban_desktop.compute.sandbox.base import GpuAssignment
 from orban_desktop.protocol.jobspec import JobSpec
@@ -43,11 +44,14 @@ class GpuSample:
         utilization_pct: Busy percentage, 0 to 100.
         memory_used_bytes: Device memory in use (the whole device, not only this task).
         power_w: Power draw in watts.
+        energy_total_mj: The GPU's total energy counter (millijoules since the driver loaded;
+            NVML on Volta and later), the most exact energy figure where it exists.
     """
 
     utilization_pct: float | None
     memory_used_bytes: int | None
     power_w: float | None
+    energy_total_mj: int | None = None
 
 
 @dataclass(frozen=True)
@@ -129,5 +133,7 @@ class TaskOutcome:
     peak_vram_bytes: int | None
     energy_kwh: float | None
     sandbox: str
+    #: Where ``energy_kwh`` came from (the GPU's energy counter, or power over time).
+    energy_source: Literal["counter", "power"] | None = None
     model_was_cached: bool = False
     runner: RunnerReport | None = None

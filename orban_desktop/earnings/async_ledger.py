@@ -17,6 +17,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from orban_desktop.earnings.ledger import EarningsLedger
+from orban_desktop.earnings.net import NetSummary, TaskEnergy
 from orban_desktop.earnings.records import (
     DailyTotal,
     EarningEntry,
@@ -28,6 +29,7 @@ from orban_desktop.earnings.records import (
     PayoutEntry,
     RecordOutcome,
 )
+from orban_desktop.money import Money
 from orban_desktop.protocol.enums import EarningStatus
 from orban_desktop.storage.worker import StoreWorker
 
@@ -105,6 +107,21 @@ class AsyncEarningsLedger(StoreWorker[EarningsLedger]):
 
     async def payouts(self, page: int = 0, page_size: int = 50) -> list[PayoutEntry]:
         return await self._call(self._store.payouts, page, page_size)
+
+    async def record_task_energy(self, energy: TaskEnergy) -> None:
+        await self._call(self._store.record_task_energy, energy)
+
+    async def net_summary(
+        self,
+        price_per_kwh: Money | None,
+        now: datetime | None = None,
+        tz: tzinfo | None = None,
+        currency: str = "USD",
+    ) -> NetSummary:
+        return await self._call(self._store.net_summary, price_per_kwh, now, tz, currency)
+
+    async def energy_of(self, task_ids: list[str]) -> dict[str, TaskEnergy]:
+        return await self._call(self._store.energy_of, task_ids)
 
     async def export_json(
         self, path: Path, now: datetime | None = None, tz: tzinfo | None = None

@@ -21,12 +21,13 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from orban_desktop.earnings import export, flagged, queries, writes
+from orban_desktop.earnings import export, flagged, net, queries, writes
 from orban_desktop.earnings.export import ExportTarget
 from orban_desktop.earnings.local_time import local_date, local_day_bounds
+from orban_desktop.earnings.net import NetSummary, TaskEnergy
 from orban_desktop.earnings.records import (
     DailyTotal,
     EarningEntry,
@@ -41,6 +42,7 @@ from orban_desktop.earnings.records import (
 from orban_desktop.earnings.seed_import import import_report, read_seed_json
 from orban_desktop.earnings.storage import open_connection
 from orban_desktop.errors import StorageError
+from orban_desktop.money import Money
 from orban_desktop.protocol.enums import EarningStatus
 from orban_desktop.storage.database import integrity_problems, move_aside
 from orban_desktop.storage.store import SqliteStore
@@ -111,6 +113,11 @@ class EarningsLedger(SqliteStore):
         """Store one payout (idempotent by ``payout_id``; status moves forward only)."""
         with self._transaction() as conn:
             return writes.record_payout(conn, entry, _now_us())
+
+    def record_task_energy(self, energy: TaskEnergy) -> None:
+        """Store the energy a task's GPU drew (replaces an earlier reading of the task)."""
+        with self._transaction() as conn:
+            net.record_task_energy(conn, energy, _now_us())
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -193,6 +200,29 @@ class EarningsLedger(SqliteStore):
         """How many records in ``currency`` are kept apart, and what they sum to (in no total)."""
         with self.snapshot() as conn:
             return flagged.flagged_summary(conn, currency)
+
+    def net_summary(
+        self,
+        price_per_kwh: Money | None,
+        now: datetime | None = None,
+        tz: tzinfo | None = None,
+        currency: str = "USD",
+    ) -> NetSummary:
+        """Gross, energy cost and net (all time, today) and the pace of the last hour and day.
+
+        Args:
+            price_per_kwh: The owner's electricity price in ``currency`` (``None`` or 0: not
+                set, so no cost and no net).
+        """
+        moment = now or datetime.now(UTC)
+        with self.snapshot() as conn:
+            today = local_day_bounds(local_date(moment, tz), tz)
+            return net.net_summary(conn, moment, today, currency, price_per_kwh)
+
+    def energy_of(self, task_ids: list[str]) -> dict[str, TaskEnergy]:
+        """The energy readings of those tasks that have one."""
+        with self.snapshot() as conn:
+            return net.energy_of(conn, task_ids)
 
     def payouts(self, page: int = 0, page_size: int = 50) -> list[PayoutEntry]:
         """Recorded payouts, newest first."""

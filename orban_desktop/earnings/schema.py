@@ -151,8 +151,21 @@ _V2: tuple[str, ...] = (
     "UPDATE earnings SET flag = 'negative' WHERE amount_micros < 0",
 )
 
+# The energy this agent measured for each task it ran, in integer milliwatt-hours (1e-6 kWh,
+# so a cost in micro-units is exact integer arithmetic), from NVML's energy counter or the
+# integral of power over the run.
+_V3: tuple[str, ...] = (
+    """CREATE TABLE task_energy (
+        task_id TEXT PRIMARY KEY,
+        energy_mwh INTEGER NOT NULL CHECK (energy_mwh >= 0),
+        source TEXT NOT NULL CHECK (source IN ('counter', 'power')),
+        gpu_index INTEGER,
+        recorded_at_us INTEGER NOT NULL
+    )""",
+)
+
 #: Ordered migrations: ``MIGRATIONS[i]`` takes the schema from version ``i`` to ``i + 1``.
-MIGRATIONS: Migrations = (_V1, _V2)
+MIGRATIONS: Migrations = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

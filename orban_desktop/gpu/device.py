@@ -72,6 +72,8 @@ class GPUStatus:
     temperature_c: float | None = None
     power_w: float | None = None
     power_limit_w: float | None = None
+    #: NVML's total energy counter, millijoules since the driver loaded (Volta and later).
+    energy_total_mj: int | None = None
     fan_speed_pct: float | None = None
     fault: GPUFault | None = None
     monotonic_ts: float = field(default_factory=time.monotonic)

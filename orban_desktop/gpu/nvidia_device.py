@@ -32,6 +32,10 @@ def _watts(milliwatts: Any) -> float | None:
     return None if milliwatts is None else int(milliwatts) / 1000.0
 
 
+def _millijoules(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 class NvidiaDevice(BaseGPUDevice):
     """An NVML device. ``index`` is the agent's index; ``nvml_index`` is NVML's (= CUDA's with
     ``CUDA_DEVICE_ORDER=PCI_BUS_ID``)."""
@@ -96,6 +100,7 @@ class NvidiaDevice(BaseGPUDevice):
             temperature_c=None if temperature is None else float(temperature),
             power_w=_watts(self._q("nvmlDeviceGetPowerUsage")),
             power_limit_w=_watts(self._q("nvmlDeviceGetEnforcedPowerLimit")),
+            energy_total_mj=_millijoules(self._q("nvmlDeviceGetTotalEnergyConsumption")),
             fan_speed_pct=None if fan is None else float(fan),
         )
 

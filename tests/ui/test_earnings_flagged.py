@@ -19,7 +19,7 @@ from orban_desktop.protocol.enums import EarningStatus
 from orban_desktop.ui import i18n
 from orban_desktop.ui.bridge import EventBridge
 from orban_desktop.ui.theme import LIGHT
-from orban_desktop.ui.views.earnings_tables import NotCountedSection
+from orban_desktop.ui.views.earnings_not_counted import NotCountedSection
 from orban_desktop.ui.views.earnings_view import EarningsView
 
 if TYPE_CHECKING:

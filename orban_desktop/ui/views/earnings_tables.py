@@ -1,14 +1,16 @@
 """The Earnings page's tables: one page of earning records, the payouts, and what is not counted.
 
-Dates are shown in local time, amounts exactly as the ledger holds them (the platform's own
-text where it was finer than a micro-unit), statuses in words. A record kept apart (flagged, in
+Dates are shown in local time, amounts from their exact micro-units (as the CLI and the exports
+write them), statuses in words; each record shows how its amount was made (GPU hours × rate ×
+bonus), the energy its task drew and what it nets at the owner's price, and when it is expected
+to be paid. A record kept apart (flagged, in
 no total) says why in the history's Note column and is listed in the "Not counted" section,
-which shows only while there is such a record. Imports QtWidgets.
+which shows only while there is such a record (``earnings_not_counted``). Imports QtWidgets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
@@ -16,13 +18,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
 )
 
-from orban_desktop.earnings import EarningEntry, EarningFlag, FlaggedSummary, PayoutEntry
+from orban_desktop.earnings import EarningEntry, EarningFlag, PayoutEntry
+from orban_desktop.earnings.explain import amount_parts
+from orban_desktop.earnings.net import TaskEnergy, cost_micros
+from orban_desktop.money import Money
 from orban_desktop.ui.formatting import money_text
-from orban_desktop.ui.widgets.labels import label
 from orban_desktop.ui.wording import earning_status_text
 
 translate = QCoreApplication.translate
@@ -38,11 +40,11 @@ def flag_text(flag: EarningFlag) -> str:
     return texts[flag]
 
 
-def _when(entry: EarningEntry) -> str:
+def when_text(entry: EarningEntry) -> str:
     return entry.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _set_up(table: QTableWidget, headers: list[str]) -> None:
+def set_up_table(table: QTableWidget, headers: list[str]) -> None:
     table.setColumnCount(len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -53,42 +55,81 @@ def _set_up(table: QTableWidget, headers: list[str]) -> None:
     header.setStretchLastSection(True)
 
 
-def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
     table.setRowCount(len(rows))
     for number, cells in enumerate(rows):
         for column, text in enumerate(cells):
             table.setItem(number, column, QTableWidgetItem(text))
 
 
+def how_made_text(entry: EarningEntry) -> str:
+    """GPU hours × rate × bonus = amount, in the UI's language."""
+    parts = amount_parts(entry)
+    text = translate("HistoryTable", "{hours} GPU h × {rate}/h").format(
+        hours=f"{parts.gpu_hours:g}", rate=money_text(parts.rate_micros, entry.currency)
+    )
+    if parts.bonus is not None:
+        bonus = (
+            translate("HistoryTable", "× {bonus} bonus (implied)")
+            if parts.bonus_implied
+            else translate("HistoryTable", "× {bonus} bonus")
+        )
+        text += " " + bonus.format(bonus=parts.bonus)
+    return f"{text} = {money_text(parts.amount_micros, entry.currency)}"
+
+
+def _energy_cells(
+    entry: EarningEntry, energy: TaskEnergy | None, price: Money | None
+) -> tuple[str, str]:
+    if energy is None:
+        return translate("HistoryTable", "not measured"), "–"
+    kwh = f"{energy.energy_mwh / 1_000_000:.4f} kWh"
+    if price is None:
+        return kwh, translate("HistoryTable", "no price set")
+    net = entry.amount.micros - cost_micros(energy.energy_mwh, price)
+    return kwh, money_text(net, entry.currency)
+
+
 class HistoryTable(QTableWidget):
-    """Earning records, newest first."""
+    """Earning records, newest first: how each amount was made, its energy and net."""
 
     def __init__(self) -> None:
         super().__init__()
-        _set_up(
+        set_up_table(
             self,
             [
                 translate("HistoryTable", "Recorded"),
                 translate("HistoryTable", "Task"),
                 translate("HistoryTable", "GPU"),
-                translate("HistoryTable", "GPU hours"),
                 translate("HistoryTable", "Amount"),
+                translate("HistoryTable", "How it was made"),
+                translate("HistoryTable", "Energy"),
+                translate("HistoryTable", "Net"),
                 translate("HistoryTable", "Status"),
+                translate("HistoryTable", "Payout expected"),
                 translate("HistoryTable", "Note"),
             ],
         )
 
-    def show_entries(self, entries: Sequence[EarningEntry]) -> None:
-        _fill(
+    def show_entries(
+        self,
+        entries: Sequence[EarningEntry],
+        energy: Mapping[str, TaskEnergy] | None = None,
+        price: Money | None = None,
+    ) -> None:
+        readings = energy or {}
+        fill_table(
             self,
             [
                 (
-                    _when(entry),
+                    when_text(entry),
                     entry.task_id or "–",
                     "–" if entry.gpu_index is None else str(entry.gpu_index),
-                    f"{entry.gpu_hours:.4f}",
                     money_text(entry.amount.micros, entry.currency),
+                    how_made_text(entry),
+                    *_energy_cells(entry, readings.get(entry.task_id), price),
                     earning_status_text(entry.status.value),
+                    entry.estimated_payout_date or "–",
                     ""
                     if entry.flag is None
                     else translate("HistoryTable", "Not counted: {reason}").format(
@@ -100,104 +141,45 @@ class HistoryTable(QTableWidget):
         )
 
 
-class FlaggedTable(QTableWidget):
-    """Records kept apart, newest first, each with the reason it is not counted."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        _set_up(
-            self,
-            [
-                translate("FlaggedTable", "Recorded"),
-                translate("FlaggedTable", "Task"),
-                translate("FlaggedTable", "Amount"),
-                translate("FlaggedTable", "Status"),
-                translate("FlaggedTable", "Why it is not counted"),
-            ],
-        )
-
-    def show_entries(self, entries: Sequence[EarningEntry]) -> None:
-        _fill(
-            self,
-            [
-                (
-                    _when(entry),
-                    entry.task_id or "–",
-                    money_text(entry.amount.micros, entry.currency),
-                    earning_status_text(entry.status.value),
-                    "" if entry.flag is None else flag_text(entry.flag),
-                )
-                for entry in entries
-            ],
-        )
-
-
-class NotCountedSection(QWidget):
-    """The "Not counted" section: what the platform reported that this agent cannot vouch for.
-
-    Hidden while nothing is flagged; :meth:`show_flagged` fills and shows it.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
-        self.title = label("")
-        font = self.title.font()
-        font.setBold(True)
-        self.title.setFont(font)
-        self.explanation = label(
-            translate(
-                "NotCountedSection",
-                "The platform reported these, but they do not match work this agent did, so "
-                "they are not in your totals.",
-            ),
-            "muted",
-            wrap=True,
-        )
-        self.table = FlaggedTable()
-        self.table.setMaximumHeight(150)
-        for widget in (self.title, self.explanation, self.table):
-            layout.addWidget(widget)
-        self.setVisible(False)
-
-    def show_flagged(self, summary: FlaggedSummary, entries: Sequence[EarningEntry]) -> None:
-        """Show ``entries`` (a page of the flagged records) under a title with their count."""
-        amount = money_text(summary.total_micros, summary.currency)
-        if summary.count == 1:
-            title = translate("NotCountedSection", "Not counted · 1 record · {amount}")
-        else:
-            title = translate("NotCountedSection", "Not counted · {count} records · {amount}")
-        self.title.setText(title.format(count=summary.count, amount=amount))
-        self.table.show_entries(entries)
-        self.setVisible(bool(entries) or summary.count > 0)
-
-
 class PayoutTable(QTableWidget):
-    """Payouts, newest first."""
+    """Payouts, newest first, as PAYOUT_NOTIFICATION reported them."""
 
     def __init__(self) -> None:
         super().__init__()
-        _set_up(
+        set_up_table(
             self,
             [
                 translate("PayoutTable", "Payout period"),
                 translate("PayoutTable", "Tasks"),
+                translate("PayoutTable", "Gross"),
+                translate("PayoutTable", "Fee"),
                 translate("PayoutTable", "Net"),
                 translate("PayoutTable", "Status"),
             ],
         )
 
     def show_payouts(self, payouts: Sequence[PayoutEntry]) -> None:
-        _fill(
+        fill_table(
             self,
             [
                 (
                     f"{payout.period_start[:10]} – {payout.period_end[:10]}",
                     str(payout.total_tasks),
+                    money_text(payout.gross.micros, payout.currency),
+                    money_text(payout.fee.micros, payout.currency),
                     money_text(payout.net.micros, payout.currency),
                     earning_status_text(payout.status.value),
                 )
                 for payout in payouts
             ],
         )
+
+
+def no_payout_text() -> str:
+    """Said under the payouts table while it is empty."""
+    return translate(
+        "PayoutTable",
+        "The platform pays confirmed earnings in a payout it announces, net of its fee; "
+        "nothing has been paid to this agent yet. Each record shows when it is expected to be "
+        "paid.",
+    )

@@ -1,10 +1,12 @@
-"""The Earnings page: totals, a bar per day, the paged history, payouts, what is not counted, and
-CSV export.
+"""The Earnings page: totals, net of electricity and the pace, a bar per day, the paged history,
+payouts, what is not counted, and CSV export.
 
 Figures come from the ledger (``get_data`` for the tiles and one history page, ``daily_totals``
 for the chart, ``payouts`` for the payouts table, ``flagged_summary`` and ``flagged`` for the
 "Not counted" section, shown only while the ledger holds records kept apart: reported by the
-platform but in no total), read on the event loop's worker thread and
+platform but in no total; ``net_summary`` and ``energy_of`` for the net figures at the owner's
+price per kWh, said plainly when no price is set or a task's energy was not measured), read on
+the event loop's worker thread and
 redrawn when shown and, while visible, after each earning or payout. Amounts are exact integer
 micro-units, written with :func:`~orban_desktop.ui.formatting.money_text`.
 """
@@ -26,11 +28,14 @@ from PySide6.QtWidgets import (
 
 from orban_desktop.agent.host import AgentHost
 from orban_desktop.earnings import DailyTotal, EarningEntry, EarningsSummary, PayoutEntry
+from orban_desktop.earnings.net import NetSummary, usable_price
+from orban_desktop.money import Money
 from orban_desktop.ui.background import BackgroundTasks
 from orban_desktop.ui.bridge import EventBridge
 from orban_desktop.ui.formatting import money_text
 from orban_desktop.ui.theme import Theme
-from orban_desktop.ui.views.earnings_tables import HistoryTable, NotCountedSection, PayoutTable
+from orban_desktop.ui.views.earnings_not_counted import NotCountedSection
+from orban_desktop.ui.views.earnings_tables import HistoryTable, PayoutTable, no_payout_text
 from orban_desktop.ui.widgets.daily_chart import DailyChart
 from orban_desktop.ui.widgets.labels import label
 from orban_desktop.ui.widgets.stat_tile import StatTile
@@ -68,11 +73,13 @@ class EarningsView(QWidget):
         layout.addLayout(header)
         tiles = QHBoxLayout()
         self.tiles = {
-            "total": StatTile(translate("EarningsView", "Total (confirmed + paid)")),
+            "earned": StatTile(translate("EarningsView", "Earned (all time)")),
             "today": StatTile(translate("EarningsView", "Today")),
             "pending": StatTile(translate("EarningsView", "Pending")),
             "confirmed": StatTile(translate("EarningsView", "Confirmed")),
             "paid": StatTile(translate("EarningsView", "Paid out")),
+            "net": StatTile(translate("EarningsView", "Net of electricity")),
+            "pace": StatTile(translate("EarningsView", "Pace (last day)")),
         }
         for tile in self.tiles.values():
             tiles.addWidget(tile)
@@ -80,8 +87,12 @@ class EarningsView(QWidget):
         grid = QGridLayout()
         self.chart = DailyChart(theme)
         grid.addWidget(self.chart, 0, 0)
+        payouts = QVBoxLayout()
         self.payouts = PayoutTable()
-        grid.addWidget(self.payouts, 0, 1)
+        payouts.addWidget(self.payouts, 1)
+        self.no_payout = label(no_payout_text(), "muted", wrap=True)
+        payouts.addWidget(self.no_payout)
+        grid.addLayout(payouts, 0, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         layout.addLayout(grid, 2)
@@ -133,18 +144,27 @@ class EarningsView(QWidget):
         kept_apart: list[EarningEntry] = (
             await ledger.flagged(0, FLAGGED_ROWS) if flagged.count else []
         )
+        price, _why = usable_price(
+            self.host.config.energy.electricity_price_per_kwh,
+            self.host.config.energy.currency,
+            summary.currency,
+        )
+        net = await ledger.net_summary(price, currency=summary.currency)
+        energy = await ledger.energy_of([e.task_id for e in summary.history if e.task_id])
         self.summary = summary
         for key, micros in (
-            ("total", summary.total_micros),
+            ("earned", summary.earned_micros),
             ("today", summary.today_micros),
             ("pending", summary.pending_micros),
             ("confirmed", summary.confirmed_micros),
             ("paid", summary.paid_micros),
         ):
             self.tiles[key].set_value(money_text(micros, summary.currency))
+        self._show_net(net, summary.currency, price)
         self.chart.show_days(days)
         self.payouts.show_payouts(payouts)
-        self.history.show_entries(summary.history)
+        self.no_payout.setVisible(not payouts)
+        self.history.show_entries(summary.history, energy, price)
         self.not_counted.show_flagged(flagged, kept_apart)
         self.page_label.setText(
             translate("EarningsView", "Page {page} of {pages} · {count} records").format(
@@ -153,6 +173,32 @@ class EarningsView(QWidget):
         )
         self.previous.setEnabled(self.page > 0)
         self.next.setEnabled(self.page + 1 < self.page_count())
+
+    def _show_net(self, net: NetSummary, currency: str, price: Money | None) -> None:
+        total, day = net.total, net.last_day
+        price_currency = self.host.config.energy.currency
+        if price is None and price_currency.upper() != currency.upper():
+            self.tiles["net"].set_value(
+                translate("EarningsView", "price is in {currency}").format(currency=price_currency)
+            )
+        elif price is None:
+            self.tiles["net"].set_value(translate("EarningsView", "set a price per kWh"))
+        elif total.net_micros is None:
+            self.tiles["net"].set_value(
+                translate("EarningsView", "{count} not measured").format(count=total.without_energy)
+            )
+        else:
+            self.tiles["net"].set_value(money_text(total.net_micros, currency))
+        per_hour = money_text(day.gross_per_hour_micros, currency)
+        month = money_text(day.gross_month_micros, currency)
+        pace = translate("EarningsView", "{per_hour}/h · {month}/month").format(
+            per_hour=per_hour, month=month
+        )
+        if day.net_month_micros is not None:
+            pace += " · " + translate("EarningsView", "net {month}/month").format(
+                month=money_text(day.net_month_micros, currency)
+            )
+        self.tiles["pace"].set_value(pace)
 
     def ask_export(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(

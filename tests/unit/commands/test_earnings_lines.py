@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from orban_desktop.commands.earnings_lines import (
     NO_PAYOUT_YET,
@@ -40,3 +41,37 @@ def test_payouts_as_reported_or_a_sentence_when_there_are_none() -> None:
     assert header == "Payouts, newest first (1):"
     assert "$8.50 net" in line and "$10.00 gross − $1.50 fee" in line
     assert "12 tasks" in line and "via crypto" in line
+
+
+def test_net_and_pace_in_the_cli(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from orban_desktop.earnings import EarningsLedger
+    from orban_desktop.earnings.net import TaskEnergy
+    from tests.unit.commands.fake_agent import run_cli
+
+    with EarningsLedger(tmp_path / "data" / "earnings.sqlite3") as ledger:
+        now = datetime.now(UTC)
+        ledger.record_earnings(earning("task-a", "0.60", at=now - timedelta(minutes=10)))
+        ledger.record_task_energy(TaskEnergy.from_kwh("task-a", 1.0, "counter", 0))
+    code, lines = run_cli(["earnings", "--root", str(tmp_path)])
+    assert code == 0
+    assert "  Energy:    1.000 kWh measured for 1 of 1 records" in lines
+    assert any(
+        line.startswith("  Net:       not shown: no electricity price is set") for line in lines
+    )
+    (tmp_path / "config.toml").write_text('[energy]\nelectricity_price_per_kwh = "0.30"\n')
+    code, lines = run_cli(["earnings", "--root", str(tmp_path)])
+    assert "  Net:       $0.30 ($0.60 − $0.30 of electricity at $0.30/kWh)" in lines
+    [pace] = [line for line in lines if line.startswith("  Pace:")]
+    assert pace.startswith("  Pace:      $0.60 (net $0.30)/h over the last hour")
+
+
+def test_a_price_in_another_currency_is_not_subtracted() -> None:
+    from orban_desktop.commands.earnings_lines import electricity_price
+    from orban_desktop.config import EnergySection
+
+    price, why = electricity_price(
+        EnergySection(electricity_price_per_kwh="0.25", currency="EUR"), "USD"
+    )
+    assert price is None and why == "the electricity price is in EUR, the earnings in USD"

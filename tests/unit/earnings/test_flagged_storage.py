@@ -44,7 +44,7 @@ def _version_1_file(path: Path) -> None:
 def test_the_migration_keeps_old_rows_counted_and_flags_old_negatives(ledger_path: Path) -> None:
     _version_1_file(ledger_path)
     with EarningsLedger(ledger_path) as ledger:
-        assert ledger._conn.execute("SELECT max(version) FROM schema_version").fetchone() == (2,)
+        assert ledger._conn.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
         flags = {e.record_id: e.flag for e in ledger.get_data().history}
         assert flags == {"old-1": None, "old-2": None, "old-minus": EarningFlag.NEGATIVE}
         data = ledger.get_data(now=NOW, tz=UTC)
@@ -67,7 +67,7 @@ def test_the_migration_keeps_old_rows_counted_and_flags_old_negatives(ledger_pat
 
 
 def test_the_column_takes_the_flags_and_nothing_else(ledger: EarningsLedger) -> None:
-    assert set(FLAG_VALUES) == {flag.value for flag in EarningFlag} and SCHEMA_VERSION == 2
+    assert set(FLAG_VALUES) == {flag.value for flag in EarningFlag} and SCHEMA_VERSION == 3
     ledger.record_earnings(earning("task-1"))
     with pytest.raises(sqlite3.IntegrityError):
         ledger._conn.execute("UPDATE earnings SET flag = 'suspicious' WHERE record_id = 'task-1'")

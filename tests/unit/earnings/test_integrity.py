@@ -90,7 +90,7 @@ def test_schema_from_a_newer_agent_is_refused(ledger_path: Path) -> None:
 
 def test_migrations_apply_in_order_and_a_failing_one_rolls_back(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "m.sqlite3", isolation_level=None)
-    assert migrate(conn) == SCHEMA_VERSION == len(MIGRATIONS) == 2
+    assert migrate(conn) == SCHEMA_VERSION == len(MIGRATIONS) == 3
     assert migrate(conn) == SCHEMA_VERSION  # nothing left to do
     broken = (*MIGRATIONS, ("ALTER TABLE earnings ADD COLUMN note TEXT", "NOT VALID SQL"))
     with pytest.raises(sqlite3.OperationalError):

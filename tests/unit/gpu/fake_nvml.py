@@ -49,6 +49,9 @@ class FakeNvml:
         self.fail: dict[str, int] = {}
         self.calls: Counter[str] = Counter()
         self.process_names = {p.pid: p.name for g in gpus for p in g.processes}
+        #: GPU index -> its total energy counter in millijoules (absent: NotSupported, as on
+        #: GPUs before Volta); tests advance it.
+        self.energy_mj: dict[int, int] = {}
 
     @classmethod
     def from_xml(cls, path: Path, **kwargs: Any) -> FakeNvml:
@@ -118,6 +121,10 @@ class FakeNvml:
     def nvmlDeviceGetPowerUsage(self, h: Handle) -> int:
         self._call("nvmlDeviceGetPowerUsage")
         return round(self._value(h.gpu.power_draw_w) * 1000)
+
+    def nvmlDeviceGetTotalEnergyConsumption(self, h: Handle) -> int:
+        self._call("nvmlDeviceGetTotalEnergyConsumption")
+        return int(self._value(self.energy_mj.get(self.gpus.index(h.gpu))))
 
     def nvmlDeviceGetEnforcedPowerLimit(self, h: Handle) -> int:
         self._call("nvmlDeviceGetEnforcedPowerLimit")

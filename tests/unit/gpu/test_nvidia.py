@@ -192,3 +192,12 @@ def test_the_real_pynvml_without_a_driver_is_nvidia_unavailable():
         pytest.skip("an NVIDIA driver is present (tests/unit/gpu/test_nvidia_gpu.py covers it)")
     with pytest.raises(NvidiaUnavailable):
         NvidiaBackend().open()  # imports the installed pynvml itself
+
+
+def test_the_energy_counter_is_read_where_the_gpu_has_one():
+    backend, fake = backend_for("rtx-3090.xml")
+    with backend:
+        (gpu,) = backend.devices()
+        assert gpu.status().energy_total_mj is None  # NotSupported (before Volta): None, not 0
+        fake.energy_mj[0] = 123_456_789
+        assert gpu.status().energy_total_mj == 123_456_789
