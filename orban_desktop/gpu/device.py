@@ -30,15 +30,6 @@ class GPUFault(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class MemoryInfo:
-    """Device memory in bytes, as the driver reports it (``total`` need not equal used + free)."""
-
-    total_bytes: int | None
-    used_bytes: int | None
-    free_bytes: int | None
-
-
-@dataclass(frozen=True, slots=True)
 class GPUFacts:
     """What does not change while the agent runs. ``pcie_bandwidth_gbps``: GB/s, one way."""
 
@@ -105,7 +96,11 @@ class GPUProcess:
 
 @runtime_checkable
 class GPUDevice(Protocol):
-    """The seed's ``GPUDevice`` trait plus ``facts()``, ``status()`` and ``processes()``."""
+    """A GPU: ``facts()`` (what does not change), ``status()`` (one snapshot), ``processes()``.
+
+    The seed's trait had one method per reading; readings come from one ``status()`` call, so
+    a caller sees one consistent snapshot (``name()`` and ``uuid()`` remain, from ``facts()``).
+    """
 
     @property
     def index(self) -> int: ...
@@ -117,14 +112,6 @@ class GPUDevice(Protocol):
     def status(self) -> GPUStatus: ...
     def processes(self) -> list[GPUProcess]: ...
     def name(self) -> str: ...
-    def memory_info(self) -> MemoryInfo: ...
-    def utilization(self) -> float | None: ...
-    def temperature(self) -> float | None: ...
-    def power_usage(self) -> float | None: ...
-    def fan_speed(self) -> float | None: ...
-    def compute_capability(self) -> str | None: ...
-    def cuda_cores(self) -> int | None: ...
-    def pcie_bandwidth(self) -> int | None: ...
     def uuid(self) -> str | None: ...
     def compute_pow(self, challenge: bytes, difficulty: int) -> PowSolution: ...
 
@@ -173,36 +160,6 @@ class BaseGPUDevice(ABC):
 
     def name(self) -> str:
         return self.facts().name
-
-    def memory_info(self) -> MemoryInfo:
-        s = self.status()
-        return MemoryInfo(s.memory_total_bytes, s.memory_used_bytes, s.memory_free_bytes)
-
-    def utilization(self) -> float | None:
-        """Percent of time the GPU was busy over the driver's last sample period."""
-        return self.status().utilization_pct
-
-    def temperature(self) -> float | None:
-        """Degrees Celsius (the core / edge sensor)."""
-        return self.status().temperature_c
-
-    def power_usage(self) -> float | None:
-        """Watts drawn by the board."""
-        return self.status().power_w
-
-    def fan_speed(self) -> float | None:
-        """Percent of the fan's maximum (or PWM duty)."""
-        return self.status().fan_speed_pct
-
-    def compute_capability(self) -> str | None:
-        return self.facts().compute_capability
-
-    def cuda_cores(self) -> int | None:
-        return self.facts().cuda_cores
-
-    def pcie_bandwidth(self) -> int | None:
-        """GB/s in one direction at the link's maximum generation and width."""
-        return self.facts().pcie_bandwidth_gbps
 
     def uuid(self) -> str | None:
         return self.facts().uuid

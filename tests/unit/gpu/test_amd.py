@@ -59,8 +59,8 @@ def test_rx9070xt_without_memory_or_fan_files_reports_none(drm_root: Path):
     assert s.power_w == 19.0
     assert (s.memory_total_bytes, s.memory_used_bytes, s.memory_free_bytes) == (None, None, None)
     assert s.fan_speed_pct is None
-    assert device.pcie_bandwidth() == 63  # no max_link_*: current 32 GT/s (gen 5) x16
-    assert device.memory_info().total_bytes is None
+    assert device.facts().pcie_bandwidth_gbps == 63  # no max_link_*: current 32 GT/s (gen 5) x16
+    assert device.status().memory_total_bytes is None
 
 
 def test_procfs_vega10_without_hwmon_reports_only_device_files(tmp_path: Path):
@@ -81,4 +81,4 @@ def test_a_card_with_an_unknown_device_id_is_named_by_pci_id(tmp_path: Path):
     (device_dir / "gpu_busy_percent").write_text("garbage\n")
     device = AmdDevice(tmp_path / "card0", 0)
     assert device.name() == "AMD GPU 1002:ABCD"
-    assert device.utilization() is None
+    assert device.status().utilization_pct is None

@@ -54,7 +54,7 @@ def test_ioreg_changes_are_read_on_every_status():
     outputs = iter([M1_PRO, busy])
     device = AppleDevice(0, 0, lambda: next(outputs))
     assert device.facts().name == "Apple M1 Pro GPU"  # first run
-    assert device.utilization() == 97.0  # second run
+    assert device.status().utilization_pct == 97.0  # second run
 
 
 def test_a_vanished_accelerator_is_a_gpu_error():

@@ -142,10 +142,10 @@ def test_holding_a_simulated_gpu_loads_it():
     (gpu,) = detector.detect_all()
     with pytest.raises(RuntimeError), detector.hold(0):
         clock[0] += 10
-        assert (gpu.utilization() or 0) > 80
+        assert (gpu.status().utilization_pct or 0) > 80
         raise RuntimeError("task crashed")
     clock[0] += 30
-    assert (gpu.utilization() or 0) < 5  # released even though the task raised
+    assert (gpu.status().utilization_pct or 0) < 5  # released even though the task raised
 
 
 def test_disabled_and_not_allowed_gpus_are_not_offered(tmp_path: Path):

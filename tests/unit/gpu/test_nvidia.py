@@ -49,23 +49,23 @@ def test_rtx_3090_facts():
     assert facts.driver_version == "525.147.05"
     assert facts.pci_bus_id == "00000000:00:10.0"
     assert gpu.name() == "NVIDIA GeForce RTX 3090"
-    assert gpu.memory_info().total_bytes == 24576 * MIB
+    assert gpu.status().memory_total_bytes == 24576 * MIB
 
 
 def test_cuda_cores_fall_back_to_the_architecture_table():
     backend, _ = backend_for("tesla-t4.xml")  # no NumGpuCores; 40 SMs x 64 (Turing)
     with backend:
         (gpu,) = backend.devices()
-        assert gpu.cuda_cores() == 2560
-        assert gpu.pcie_bandwidth() == 16  # gen 3 x16
+        assert gpu.facts().cuda_cores == 2560
+        assert gpu.facts().pcie_bandwidth_gbps == 16  # gen 3 x16
 
 
 def test_unknown_core_count_is_none_not_zero():
     backend, _ = backend_for("a100-sxm4-80gb-mig.xml")
     with backend:
         (gpu,) = backend.devices()
-        assert gpu.cuda_cores() is None
-        assert gpu.compute_capability() == "8.0"
+        assert gpu.facts().cuda_cores is None
+        assert gpu.facts().compute_capability == "8.0"
 
 
 def test_mig_gpu_has_no_utilization_and_no_fan():
