@@ -3,8 +3,9 @@
 :class:`StatusCollector` turns an :class:`~orban_desktop.agent.runtime.AgentRuntime` into
 :class:`~orban_desktop.headless.status_file.StatusSnapshot` objects (state, pause reasons, the
 latest GPU readings, running tasks, the ledger's sums and the tasks finished since start, which
-it counts from ``TaskFinished`` events). :class:`StatusFileWriter` writes one every few seconds and
-soon after every state, pause, task or earning event, off the event loop's thread.
+it counts from ``TaskFinished`` events) and, on request, keeps the agent's Prometheus registry
+(:meth:`StatusCollector.prometheus_metrics`). :class:`StatusFileWriter` writes one every few
+seconds and soon after every state, pause, task or earning event, off the event loop's thread.
 :func:`build_snapshot` is the pure part. Imports nothing from Qt.
 """
 
@@ -30,6 +31,7 @@ from orban_desktop.events import (
     TaskProgressed,
 )
 from orban_desktop.gpu.device import GPUStatus
+from orban_desktop.headless.metrics_registry import AgentMetrics
 from orban_desktop.headless.status_file import (
     STATUS_INTERVAL_S,
     EarningsTotals,
@@ -112,6 +114,7 @@ class StatusCollector:
         self.tasks_completed = 0
         self.tasks_failed = 0
         self._earnings: EarningsTotals | None = None
+        self._metrics: AgentMetrics | None = None
         runtime.parts.bus.subscribe(TaskFinished, self._on_finished)
 
     def _on_finished(self, event: TaskFinished) -> None:
@@ -137,8 +140,22 @@ class StatusCollector:
             metrics_url=self.metrics_url,
         )
 
+    def prometheus_metrics(self) -> AgentMetrics:
+        """The agent's Prometheus registry, following its bus from the first call until close."""
+        if self._metrics is None:
+            support = self.runtime.parts.runner_support.latest
+            self._metrics = AgentMetrics()
+            self._metrics.attach(
+                self.runtime.parts.bus,
+                state=self.runtime.service.state,
+                runner=support.event() if support is not None else None,
+            )
+        return self._metrics
+
     def close(self) -> None:
         self.runtime.parts.bus.unsubscribe(TaskFinished, self._on_finished)
+        if self._metrics is not None:
+            self._metrics.detach()
 
 
 class StatusFileWriter:
