@@ -297,6 +297,7 @@ def finished_event(
         duration_s,
         gpu_seconds=None if outcome is None else outcome.gpu_seconds,
         rows=None if report is None else report.rows,
+        downloaded_bytes=None if outcome is None else outcome.downloaded_bytes,
         energy_kwh=None if outcome is None else outcome.energy_kwh,
         energy_source=None if outcome is None else outcome.energy_source,
         gpu_index=task.gpu_index,

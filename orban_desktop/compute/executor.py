@@ -265,6 +265,8 @@ class TaskExecutor:
             peak_vram_bytes=usage.peak_memory_bytes,
             energy_kwh=usage.energy_kwh,
             energy_source=usage.energy_source,
+            downloaded_bytes=spec.input_size_bytes
+            + (0 if lease.was_cached else spec.model_size_bytes),
             sandbox=ending.sandbox,
             model_was_cached=lease.was_cached,
             runner=report,

@@ -135,5 +135,7 @@ class TaskOutcome:
     sandbox: str
     #: Where ``energy_kwh`` came from (the GPU's energy counter, or power over time).
     energy_source: Literal["counter", "power"] | None = None
+    #: Bytes fetched for the task: the input, plus the model unless it came from the cache.
+    downloaded_bytes: int | None = None
     model_was_cached: bool = False
     runner: RunnerReport | None = None
