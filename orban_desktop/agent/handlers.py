@@ -52,7 +52,7 @@ class HandlerContext:
     send: Callable[[m.Message], Awaitable[bool]]
     uses: Callable[[Extension], bool]
     paused: Callable[[], bool]
-    max_concurrent_tasks: int
+    max_concurrent_tasks: int | None  # None: one per usable GPU
     latest_statuses: Callable[[], list[GPUStatus]]
     #: Whether runner tasks can run here, and if not why (``None``: not known yet).
     runner_availability: Callable[[], RunnerAvailability | None] = lambda: None
@@ -162,7 +162,9 @@ class MessageHandlers:
         if self.ctx.paused():
             return "paused", "The owner paused contribution on this machine."
         running = len(self._book.running)
-        if running >= self.ctx.max_concurrent_tasks:
+        usable = sum(1 for f in self._detector.facts() if self._detector.is_enabled(f.index))
+        limit = self.ctx.max_concurrent_tasks or max(1, usable)  # None: one per usable GPU
+        if running >= limit:
             return "at_capacity", f"Already running {running} task(s)."
         return None, ""
 
@@ -197,6 +199,14 @@ class MessageHandlers:
             )
         if outcome is RecordOutcome.STORED:
             self._on_earning(entry.amount.micros)
+            logger.info(
+                "task %s earned $%s (%s)",
+                record.task_id,
+                entry.amount.text,
+                record.status.value.lower(),
+            )
+        elif outcome is RecordOutcome.STATUS_UPDATED:
+            logger.debug("earning for task %s is now %s", record.task_id, record.status.value)
         if outcome in (RecordOutcome.STORED, RecordOutcome.STATUS_UPDATED):
             self._bus.publish(
                 EarningRecorded(

@@ -23,6 +23,7 @@ from typing import Any
 
 from orban_desktop.agent.components import AgentComponents
 from orban_desktop.agent.handlers import HandlerContext, MessageHandlers
+from orban_desktop.agent.offline_reason import OutageLog, offline_detail
 from orban_desktop.agent.outbox import (
     DELIVERED_RETENTION_S,
     TASKS_RUN_RETENTION_S,
@@ -86,6 +87,7 @@ class AgentService:
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         self._session_task: asyncio.Task[None] | None = None
+        self._outage = OutageLog()
         self._strategy = ReconnectStrategy(
             max_retries=config.network.max_retries,
             base_delay_secs=parts.reconnect_base_delay_s,
@@ -226,7 +228,10 @@ class AgentService:
                 break
             except Exception as exc:
                 ended_by = exc
-                _log_session_end(exc)
+                if self._outage.is_new(exc, self.parts.config.agent.platform_url):
+                    _log_session_end(exc)
+                else:
+                    logger.debug("still offline: %s", exc)
             if self._stopping.is_set():
                 break
             decision = self._strategy.decide(ended_by)
@@ -240,8 +245,12 @@ class AgentService:
                 await self._wait(None)
                 self._strategy.reset()
             else:
+                url = self.parts.config.agent.platform_url
                 self._set_state(
-                    ConnectionState.OFFLINE, decision.reason, retry_in_s=decision.delay_s
+                    ConnectionState.OFFLINE,
+                    decision.reason,
+                    retry_in_s=decision.delay_s,
+                    detail=offline_detail(ended_by, url, decision.delay_s),
                 )
                 await self._wait(decision.delay_s)
 
@@ -461,6 +470,8 @@ class AgentService:
     ) -> None:
         self.state = state
         self.state_detail = detail
+        if state in (ConnectionState.REGISTERED, ConnectionState.SERVING):
+            self._outage.reset()  # the next outage says its reasons again
         self.parts.bus.publish(ConnectionStateChanged(state, reason, retry_in_s, detail))
 
 

@@ -4,10 +4,11 @@
 (in a frozen bundle, where ``sys.executable`` is a bundled binary, the bundle's own
 ``orban-agent`` binary instead; see :func:`agent_command`), its console output appended to
 ``orban-agent.console.log`` beside the log file (the log file itself rotates); it waits until
-the agent's status file shows it up and prints its pid; it refuses when an agent already
-runs with the same files. ``start -f`` runs it in the foreground instead. ``stop`` sends
-SIGTERM to the pid in the pid file, so running tasks are handed back, and waits up to 30
-seconds for the process to end. Nothing here imports Qt.
+the agent's status file shows it up and prints its pid; it refuses when an agent (headless or
+the desktop app) already runs with the same files, and says which one. ``start -f`` runs it in
+the foreground instead. ``stop`` sends SIGTERM to the pid in the pid file (the desktop app's
+too), so running tasks are handed back, and waits up to 30 seconds for the process to end.
+Nothing here imports Qt.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from pathlib import Path
 
 from orban_desktop.commands.base import Command, CommandContext
 from orban_desktop.commands.run import add_headless_arguments, headless_argv, run_in_foreground
+from orban_desktop.headless.agent_lock import check_not_running
 from orban_desktop.headless.status_file import (
     StatusSnapshot,
-    check_not_running,
     pid_alive,
     read_pid_file,
     read_status,

@@ -1,6 +1,7 @@
 """``orban-agent status [-v]``: what the running agent is doing, read from its status file.
 
-Shows the state (and why it is paused), the agent id, the platform, the GPUs, the running
+Shows which face runs the agent (the desktop app or headless), the state (and why it is paused
+or offline), the agent id, the platform, the GPUs, the running
 tasks and today's, pending and total earnings, as the running agent last wrote them to
 ``status.json``; ``-v`` adds a line per GPU and per task. Exits 3 ("not running", as LSB init
 scripts do) when no agent runs with these files. Nothing here imports Qt.
@@ -11,11 +12,10 @@ from __future__ import annotations
 import argparse
 
 from orban_desktop.commands.base import Command, CommandContext
+from orban_desktop.headless.agent_lock import AgentFace, running_agent
 from orban_desktop.headless.status_file import (
     GpuReading,
     StatusSnapshot,
-    pid_alive,
-    read_pid_file,
     read_status,
     status_file_for,
 )
@@ -50,6 +50,17 @@ def gpu_line(gpu: GpuReading) -> str:
     return "  ".join(parts)
 
 
+#: Each face in words, with how to stop it.
+FACE_WORDS = {
+    AgentFace.DESKTOP.value: "the desktop app (Quit in its window or tray, or `orban-agent stop`)",
+    AgentFace.HEADLESS.value: "headless (`orban-agent stop` ends it)",
+}
+
+
+def _face_lines(face: str | None) -> list[str]:
+    return [] if face is None else [f"  Runs in:   {FACE_WORDS.get(face, face)}"]
+
+
 #: Pause reason codes in words (an unknown code is shown as it is).
 PAUSE_WORDS = {
     "user": "you paused it",
@@ -72,6 +83,7 @@ def describe(snapshot: StatusSnapshot, *, verbose: bool = False) -> list[str]:
     gpus = f"{len(snapshot.gpus)}" + (f" ({simulated} simulated)" if simulated else "")
     lines = [
         f"Orban Agent is running (pid {snapshot.pid}, up {uptime})",
+        *_face_lines(snapshot.face),
         f"  State:     {state}",
         *([f"  Why:       {snapshot.state_detail}"] if snapshot.state_detail else []),
         f"  Agent id:  {snapshot.agent_id}",
@@ -114,9 +126,13 @@ def run_status(args: argparse.Namespace, context: CommandContext) -> int:
     pid_file = context.files.pid_file
     snapshot = read_status(status_file_for(pid_file))
     if snapshot is None:
-        pid = read_pid_file(pid_file)
-        if pid is not None and pid_alive(pid):
-            context.out(f"Orban Agent is starting (pid {pid}); it has not reported its state yet.")
+        starting = running_agent(pid_file)
+        if starting is not None:
+            face = f", {FACE_WORDS[starting.face.value]}" if starting.face is not None else ""
+            context.out(
+                f"Orban Agent is starting (pid {starting.pid}{face}); it has not reported its "
+                "state yet."
+            )
             return 0
         context.out("Orban Agent is not running. Start it with `orban-agent start`.")
         return NOT_RUNNING

@@ -1,6 +1,7 @@
 """The headless agent: ``orban-agent run --headless`` on a plain asyncio loop, for rigs and servers.
 
-:func:`run_headless` writes the pid file and has :class:`~orban_desktop.agent.host.AgentHost`
+:func:`run_headless` takes the agent lock (the pid file, shared with the desktop app: see
+:mod:`~orban_desktop.headless.agent_lock`) and has :class:`~orban_desktop.agent.host.AgentHost`
 start the agent (the identity key must exist: ``orban-agent keygen`` makes it; with
 ``--local-platform`` the local reference platform runs in-process on ephemeral ports, its data
 under ``<data_dir>/local-platform``), keeps ``status.json`` current, optionally serves
@@ -17,7 +18,6 @@ import contextlib
 import logging
 import os
 import signal
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,12 +25,12 @@ from orban_desktop.agent.host import AgentHost
 from orban_desktop.agent.host_rules import headless_platform_settings
 from orban_desktop.config import AgentConfig
 from orban_desktop.config.paths import AppPaths
-from orban_desktop.errors import ConfigError, OrbanError
+from orban_desktop.errors import ConfigError
 from orban_desktop.events import EventBus
-from orban_desktop.fsutil import atomic_write_bytes
+from orban_desktop.headless.agent_lock import AgentFace, AgentLock
 from orban_desktop.headless.prometheus import MetricsServer
-from orban_desktop.headless.status_file import check_not_running, read_pid_file, status_file_for
-from orban_desktop.headless.status_writer import StatusCollector, StatusFileWriter
+from orban_desktop.headless.status_keeper import StatusKeeper
+from orban_desktop.headless.status_writer import StatusCollector
 from orban_desktop.logging_setup import configure_logging
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class HeadlessOptions:
 class _Shutdown:
     """First signal: stop cleanly. Second signal: remove the pid/status files, exit at once."""
 
-    files: tuple[Path, ...]
+    lock: AgentLock
     host: AgentHost | None = None
     requested: bool = False
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -60,7 +60,7 @@ class _Shutdown:
         name = signal.Signals(signum).name
         if self.requested:
             logger.warning("second %s: exiting now, without handing tasks back", name)
-            _remove_own(self.files)
+            self.lock.release()
             os._exit(128 + signum)
         self.requested = True
         logger.info("%s received: handing running tasks back and stopping", name)
@@ -81,44 +81,32 @@ class _Shutdown:
                     signal.signal(signum, signal.SIG_DFL)
 
 
-def _remove_own(paths: tuple[Path, ...]) -> None:
-    """Remove the pid file and status file, if they are still ours."""
-    pid_file, *others = paths
-    if read_pid_file(pid_file) == os.getpid():
-        pid_file.unlink(missing_ok=True)
-    for path in others:
-        path.unlink(missing_ok=True)
-
-
-def _write_pid_file(path: Path) -> None:
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic_write_bytes(path, f"{os.getpid()}\n".encode(), 0o644)
-    except OSError as exc:
-        raise OrbanError(
-            f"Cannot write the pid file {path}: {exc.strerror or exc}. Check that its folder "
-            "is yours and writable.",
-            title="Cannot write the pid file",
-            context={"path": str(path)},
-        ) from exc
-
-
 async def run_headless(paths: AppPaths, config: AgentConfig, options: HeadlessOptions) -> int:
     """Run the agent until SIGINT/SIGTERM; returns the exit status (0 after a clean stop).
 
     Raises:
-        AlreadyRunning: Another agent runs with the same pid file (see ``status_file``).
+        AlreadyRunning: Another agent (headless or the desktop app) runs with the same files.
         OrbanError: Settings, key, ledger or GPU problems that stop the agent from starting.
     """
     files = config.resolved(paths)
-    status_path = status_file_for(files.pid_file)
-    check_not_running(files.pid_file)
+    lock = AgentLock(files.pid_file, AgentFace.HEADLESS)
+    await asyncio.to_thread(lock.acquire)
+    try:
+        return await _run_locked(paths, config, options, lock)
+    finally:
+        await asyncio.to_thread(lock.release)
+
+
+async def _run_locked(
+    paths: AppPaths, config: AgentConfig, options: HeadlessOptions, lock: AgentLock
+) -> int:
+    files = config.resolved(paths)
     bus = EventBus()
     installed = configure_logging(
         config.logging.level, files.log_file, console=options.console, bus=bus
     )
     loop = asyncio.get_running_loop()
-    shutdown = _Shutdown(files=(files.pid_file, status_path))
+    shutdown = _Shutdown(lock=lock)
     shutdown.install(loop)
     host = AgentHost(
         paths=paths,
@@ -130,14 +118,12 @@ async def run_headless(paths: AppPaths, config: AgentConfig, options: HeadlessOp
         ),
     )
     try:
-        _write_pid_file(files.pid_file)
         await host.start()
         shutdown.host = host
-        await _serve(host, options, shutdown, status_path)
+        await _serve(host, options, shutdown, lock.status_file)
     finally:
         shutdown.uninstall(loop)
         await host.stop()
-        _remove_own(shutdown.files)
         logger.info("agent stopped")
         installed.close()
     return 0
@@ -145,7 +131,12 @@ async def run_headless(paths: AppPaths, config: AgentConfig, options: HeadlessOp
 
 async def _start_metrics(collector: StatusCollector, options: HeadlessOptions) -> MetricsServer:
     assert options.metrics_port is not None
-    server = MetricsServer(collector.snapshot, host=options.metrics_host, port=options.metrics_port)
+    server = MetricsServer(
+        collector.snapshot,
+        host=options.metrics_host,
+        port=options.metrics_port,
+        metrics=collector.prometheus_metrics(),
+    )
     try:
         await server.start()
     except OSError as exc:
@@ -163,15 +154,12 @@ async def _serve(
 ) -> None:
     """Status file and metrics around the running agent, until it stops."""
     runtime = host.runtime
-    collector = StatusCollector(runtime, started_at=time.time())
+    keeper = StatusKeeper(host, status_path, AgentFace.HEADLESS)
     metrics: MetricsServer | None = None
-    writer_task: asyncio.Task[None] | None = None
     try:
         if options.metrics_port is not None:
-            metrics = await _start_metrics(collector, options)
-        writer = StatusFileWriter(collector, status_path)
-        await writer.write_once()
-        writer_task = asyncio.create_task(writer.run(), name="status-file")
+            metrics = await _start_metrics(keeper.collector, options)
+        await keeper.start()
         logger.info(
             "agent running",
             extra={"agent_id": host.agent_id, "platform": runtime.parts.config.agent.platform_url,
@@ -182,9 +170,6 @@ async def _serve(
         await host.wait()  # the parts are closed when it ends
         await asyncio.gather(*shutdown.tasks, return_exceptions=True)
     finally:
-        if writer_task is not None:
-            writer_task.cancel()
-            await asyncio.gather(writer_task, return_exceptions=True)
+        await keeper.stop()
         if metrics is not None:
             await metrics.stop()
-        collector.close()

@@ -5,8 +5,10 @@ beside the pid file every few seconds and on every state change (see
 :mod:`orban_desktop.headless.status_writer`); other processes read it with :func:`read_status`,
 which treats a file whose process is gone (or a zombie) as "not running". Amounts are integer
 micro-units with their exact text from :meth:`~orban_desktop.money.Money.from_micros`.
-:func:`check_not_running` keeps a second agent from starting on the same files. Imports only
-``errors``, ``fsutil`` and ``money`` from the project (no agent, no GPU layer), never Qt.
+The pid file beside it (``<pid>`` and, on a second line, the face that runs the agent) is read
+by :func:`read_pid_file`; :mod:`~orban_desktop.headless.agent_lock` writes it and keeps a second
+agent from starting on the same files. Imports only ``fsutil`` and ``money`` from the project
+(no agent, no GPU layer), never Qt.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from orban_desktop.errors import OrbanError
 from orban_desktop.fsutil import atomic_write_bytes
 from orban_desktop.money import Money
 
@@ -96,6 +97,8 @@ class StatusSnapshot:
         metrics_url: Where its Prometheus endpoint listens (``None``: off).
         real_tasks: Whether and where real (runner) tasks run, in words (``None``: not known).
         state_detail: Why the agent is in ``state``, in words (a key rejection's reason).
+        face: Which face runs it: ``"desktop"`` (the window) or ``"headless"`` (``None``: an
+            older agent that did not say).
     """
 
     pid: int
@@ -113,6 +116,7 @@ class StatusSnapshot:
     metrics_url: str | None = None
     real_tasks: str | None = None
     state_detail: str | None = None
+    face: str | None = None
 
     def age_s(self, now: float | None = None) -> float:
         """Seconds since this snapshot was written."""
@@ -162,29 +166,13 @@ def read_status(path: Path) -> StatusSnapshot | None:
 
 
 def read_pid_file(path: Path) -> int | None:
-    """The pid in a pid file, or ``None`` when it is missing or holds no number."""
+    """The pid in a pid file (its first line), or ``None`` when it is missing or holds none."""
     try:
-        text = path.read_text(encoding="ascii").strip()
+        text = path.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError):
         return None
-    return int(text) if text.isdigit() and int(text) > 0 else None
-
-
-class AlreadyRunning(OrbanError):
-    """Another agent with the same files is running (its pid file names a live process)."""
-
-    title = "Agent already running"
-
-
-def check_not_running(pid_file: Path) -> None:
-    """Raises :class:`AlreadyRunning` when ``pid_file`` names another live process."""
-    other = read_pid_file(pid_file)
-    if other is not None and other != os.getpid() and pid_alive(other):
-        raise AlreadyRunning(
-            f"An agent (pid {other}) already runs with these files. See it with "
-            "`orban-agent status`; stop it with `orban-agent stop` before starting another.",
-            context={"pid": other, "pid_file": str(pid_file)},
-        )
+    first = text.strip().split("\n", 1)[0].strip()
+    return int(first) if first.isdigit() and int(first) > 0 else None
 
 
 def pid_alive(pid: int) -> bool:

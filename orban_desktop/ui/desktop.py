@@ -1,12 +1,16 @@
 """The desktop app's life on the qasync loop: first run, agent, window, tray, quit.
 
-:class:`DesktopApp` does what ``orban-desktop`` does once Qt and the loop exist: the first-run
-wizard when there are no settings yet (it creates the key; ``--demo`` on a fresh install creates
-it the same way instead of showing the wizard), logging to a file and to the Logs page, the
+:class:`DesktopApp` does what ``orban-desktop`` does once Qt and the loop exist: it takes the
+agent lock the headless agent takes too (one agent per set of files: a dialog says which agent
+already runs and how to stop it; the pid file and ``status.json`` name this face, ``desktop``,
+so ``orban-agent status`` shows it and ``orban-agent start`` refuses), the first-run wizard
+when there are no settings yet (it creates the key; ``--demo`` on a fresh install creates it the
+same way instead of showing the wizard), logging to a file and to the Logs page, the
 window (shown before the agent starts, so it paints at once), the
 :class:`~orban_desktop.agent.host.AgentHost` (which refuses to start when the settings' key file
 is missing, and says how to restore it), the tray and the notifications; then it waits for Quit
-and stops everything in order, handing running tasks back. Imports QtWidgets.
+and stops everything in order, handing running tasks back, and removes the pid and status
+files. Imports QtWidgets.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from orban_desktop.config import AgentConfig
 from orban_desktop.config.paths import AppPaths
 from orban_desktop.errors import KeyFileError, OrbanError
 from orban_desktop.events import EventBus
+from orban_desktop.headless.agent_lock import AgentFace, AgentLock
+from orban_desktop.headless.status_keeper import StatusKeeper
 from orban_desktop.logging_setup import configure_logging
 from orban_desktop.network.auth import Authenticator
 from orban_desktop.ui.autostart import Autostart
@@ -115,6 +121,19 @@ class DesktopApp:
         return None
 
     async def run(self) -> int:
+        """Hold the agent lock while the app runs; refuse when another agent has it."""
+        lock = AgentLock(self.options.paths.pid_file, AgentFace.DESKTOP)
+        try:
+            await asyncio.to_thread(lock.acquire)
+        except OrbanError as exc:
+            self._fatal(exc)
+            return 1
+        try:
+            return await self._run_locked(lock)
+        finally:
+            await asyncio.to_thread(lock.release)
+
+    async def _run_locked(self, lock: AgentLock) -> int:
         paths = self.options.paths
         identity: Authenticator | None = None
         created = False
@@ -170,10 +189,13 @@ class DesktopApp:
         elif tray is None:
             logger.warning("started hidden with no system tray: run orban-desktop again to open it")
         self.app.aboutToQuit.connect(self.request_quit)
+        keeper: StatusKeeper | None = None
         try:
             try:
                 host.simulate_gpus = await self._simulated_gpus()  # after the first paint
                 await host.start()
+                keeper = StatusKeeper(host, lock.status_file, AgentFace.DESKTOP)
+                await keeper.start()
             except (OrbanError, OSError) as exc:
                 self._fatal(exc)
                 return 1
@@ -185,6 +207,8 @@ class DesktopApp:
             window.hide()
             if tray is not None:
                 tray.hide()
+            if keeper is not None:
+                await keeper.stop()
             await host.stop()
             await dashboard.close()
             del notifier

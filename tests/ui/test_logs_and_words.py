@@ -57,6 +57,25 @@ def test_logs_page_shows_live_lines_at_the_chosen_level(qtbot: QtBot, tmp_path: 
     assert "after detach" not in view.text.toPlainText()
 
 
+def test_long_log_lines_wrap_inside_the_page(qtbot: QtBot, tmp_path: Path) -> None:
+    bus = EventBus()
+    bridge = EventBridge()
+    bridge.attach(bus)
+    kept: deque[LogRecorded] = deque(maxlen=100)
+    bridge.log_recorded.connect(kept.append)
+    view = LogsView(bridge, kept, tmp_path / "agent.log")
+    qtbot.addWidget(view)
+    view.resize(480, 400)
+    view.show()
+    long_words = "Docker cannot run tasks here, so they run in the process sandbox " * 6
+    digest = "sha256:" + "0123456789abcdef" * 8  # one word longer than the page
+    bus.publish(LogRecorded(logging.WARNING, "orban.test", long_words + digest, 0.0))
+    block = view.text.document().firstBlock()
+    assert block.layout().lineCount() > 3  # wrapped onto several lines
+    assert view.text.horizontalScrollBar().maximum() == 0  # nothing to scroll sideways
+    bridge.detach()
+
+
 def test_states_in_words_with_a_live_countdown(qtbot: QtBot) -> None:
     bridge, clock = EventBridge(), Clock()
     model = AgentStatusModel(bridge, agent_id="agent-abc", clock=clock)

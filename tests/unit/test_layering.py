@@ -46,7 +46,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "headless": _CORE | {"agent", "orban_platform", "__init__"},
     "commands": _CORE | {"agent", "headless", "orban_platform", "__init__"},
     "cli": frozenset({"commands", "errors", "__init__"}),
-    "ui": _CORE | {"agent", "orban_platform", "__init__"},
+    "ui": _CORE | {"agent", "headless", "orban_platform", "__init__"},
     "app": _CORE | {"agent", "ui", "__init__"},
     "__init__": frozenset(),
     "orban_platform": frozenset({"errors", "money", "protocol"}),

@@ -7,9 +7,10 @@ and keeps the connection. A **canary** runs in Docker (the canary image) with pr
 allowed (``allowed_runner_images``) and present (pulled once). ``"auto"`` falls back to the
 process sandbox when Docker or the image is missing, if both the policy
 (``allow_process_fallback``) and the task (``allow_process_sandbox``) allow it and, for a
-runner task, a runner environment (``runner_python``) is set; it says so once per cause, not
-per task. ``"docker"`` never falls back; ``"process"`` never uses Docker (and still needs the
-task's permission). Imports the sandboxes, the job spec and the error tree, nothing from Qt.
+runner task, a runner environment (``runner_python``) is set; it says so once per change of
+state (a fallback and its cause; Docker working again), not per task. ``"docker"`` never falls
+back; ``"process"`` never uses Docker (and still needs the task's permission). Imports the
+sandboxes, the job spec and the error tree, nothing from Qt.
 """
 
 from __future__ import annotations
@@ -121,7 +122,8 @@ class SandboxSelector:
         self._docker: DockerSandbox | None = None
         self._process = ProcessSandbox()
         self._lock = asyncio.Lock()
-        self._said: set[str] = set()
+        #: "runner"/"canary" -> why that kind of task runs in the process sandbox now.
+        self._fallen_back: dict[str, str] = {}
 
     async def choose(self, spec: JobSpec) -> Sandbox:
         """The sandbox for a task described by ``spec``.
@@ -149,6 +151,7 @@ class SandboxSelector:
         try:
             sandbox = await self._docker_sandbox()
             await sandbox.images.ensure(image)
+            self._docker_works(spec)
             return sandbox
         except (DockerUnavailable, ImageUnavailable) as exc:
             if policy.preference == "docker":
@@ -166,13 +169,23 @@ class SandboxSelector:
                 f"{cause.message} This task does not allow the process sandbox."
             ) from cause
         self._check_runner_env(spec, cause.message)
-        what = "runner tasks" if spec.runner is not None else "canary tasks"
-        self._say_once(
-            f"{what}:{cause.message}",
-            f"Docker cannot run {what} here, so they run in the process sandbox, which does "
-            f"not isolate the network or the file system ({cause.message})",
-        )
+        kind = _kind(spec)
+        if self._fallen_back.get(kind) != cause.message:
+            said_for_other = cause.message in self._fallen_back.values()
+            self._fallen_back[kind] = cause.message
+            if not said_for_other:
+                what = "tasks" if isinstance(cause, DockerUnavailable) else f"{kind} tasks"
+                log.warning(
+                    "Docker cannot run %s here, so they run in the process sandbox, which does "
+                    "not isolate the network or the file system (%s)",
+                    what,
+                    cause.message,
+                )
         return self._process
+
+    def _docker_works(self, spec: JobSpec) -> None:
+        if self._fallen_back.pop(_kind(spec), None) is not None:
+            log.info("Docker runs %s tasks again (no longer the process sandbox)", _kind(spec))
 
     def _check_runner_env(self, spec: JobSpec, why_not_docker: str) -> None:
         if spec.runner is not None and not self.policy.runner_python:
@@ -181,11 +194,6 @@ class SandboxSelector:
                 f"{why_not_docker}; and no runner environment is set (sandbox.runner_python; "
                 "`make runner-env` makes one)."
             )
-
-    def _say_once(self, key: str, text: str) -> None:
-        if key not in self._said:
-            self._said.add(key)
-            log.warning("%s", text)
 
     async def _docker_sandbox(self) -> DockerSandbox:
         async with self._lock:
@@ -203,3 +211,7 @@ class SandboxSelector:
         if self._docker is not None:
             await self._docker.close()
             self._docker = None
+
+
+def _kind(spec: JobSpec) -> str:
+    return "runner" if spec.runner is not None else "canary"

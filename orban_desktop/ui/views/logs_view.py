@@ -2,7 +2,9 @@
 
 Shows the recent ``LogRecorded`` events the dashboard keeps from the start (the rotating file
 keeps the rest, and its path is shown); lines at or above the chosen level are appended while
-the page is visible and redrawn when it is shown or the level changes. Imports QtWidgets.
+the page is visible and redrawn when it is shown or the level changes. Long lines wrap at the
+page's width (at a word boundary, or anywhere in a long path or hash), so nothing runs off the
+right edge. Imports QtWidgets.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ import time
 from collections import deque
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFontDatabase, QShowEvent
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFontDatabase, QShowEvent, QTextOption
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from orban_desktop.events import LogRecorded
@@ -60,7 +62,9 @@ class LogsView(QWidget):
         self.text = QPlainTextEdit(readOnly=True)
         self.text.setMaximumBlockCount(events.maxlen or 0)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.text.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.text, 1)
         self.file_label = label(
             translate("LogsView", "Full log: {path}").format(path=log_file), "muted"

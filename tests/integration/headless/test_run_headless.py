@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -84,7 +85,8 @@ def test_headless_serves_reports_and_stops_cleanly(
     assert snapshot.platform_url.startswith("ws://127.0.0.1:")
     key = tmp_path / "data" / "agent.key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600  # made by keygen
-    assert (tmp_path / "state" / "orban-agent.pid").read_text().strip() == str(agent.pid)
+    pid_text = (tmp_path / "state" / "orban-agent.pid").read_text()
+    assert pid_text == f"{agent.pid}\nheadless\n"  # the pid, then the face that runs it
 
     code, lines = run_cli(["status", "-v", "--root", str(tmp_path)])
     assert code == 0
@@ -96,6 +98,9 @@ def test_headless_serves_reports_and_stops_cleanly(
         body = response.read().decode()
     assert "orban_agent_up 1" in body
     assert 'orban_agent_state{state="serving"} 1' in body
+    # the event-fed metrics are served by the real process too, not only the snapshot's
+    assert "# TYPE orban_task_duration_seconds histogram" in body
+    assert "# TYPE orban_reconnects_total counter" in body
 
     code, _ = run_cli(["run", "--headless", "--root", str(tmp_path)])
     assert code == 1  # a second agent on the same files is refused
@@ -127,3 +132,33 @@ def test_start_and_stop_in_the_background(tmp_path: Path) -> None:
     finally:
         if run_cli(["status", "--root", root])[0] == 0:
             os.kill(pid, signal.SIGKILL)
+
+
+def test_nothing_at_the_default_address_says_how_to_start_the_local_platform(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", 8740)) == 0:
+            pytest.skip("something listens at 127.0.0.1:8740 on this machine")
+    keygen(tmp_path)
+    argv = [sys.executable, "-m", "orban_desktop.cli", "run", "--headless", "--simulate-gpus", "1",
+            "--root", str(tmp_path)]  # fmt: skip
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        snapshot = wait_for_state(tmp_path, "offline", process)
+        deadline = time.monotonic() + GUARD_S
+        while not (snapshot.state_detail or "").startswith("Cannot reach"):
+            assert time.monotonic() < deadline, snapshot
+            time.sleep(0.1)
+            snapshot = wait_for_state(tmp_path, "offline", process)
+        detail = snapshot.state_detail or ""
+        assert detail.startswith("Cannot reach ws://127.0.0.1:8740: connection refused. Retrying")
+        assert "--local-platform" in detail and "orban-agent platform" in detail
+        code, lines = run_cli(["status", "-v", "--root", str(tmp_path)])
+        assert code == 0 and any(line.startswith("  Why:       Cannot reach") for line in lines)
+        time.sleep(8)  # a few more retries
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=GUARD_S)
+    log = (tmp_path / "logs" / "orban-agent.log").read_text()
+    assert log.count("orban-agent platform") == 1, log  # once per outage, not per retry

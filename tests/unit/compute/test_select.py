@@ -118,3 +118,19 @@ def test_the_policy_mirrors_the_config_section() -> None:
     limits = policy.limits(max_output_bytes=4096)
     assert (limits.memory_bytes, limits.cpu_cores, limits.pids) == (1 << 30, 0.5, 64)
     assert limits.max_output_bytes == 4096
+
+
+async def test_the_fallback_is_said_once_per_change_of_state(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One line for Docker missing (canary and runner tasks alike), none per task."""
+    selector = SandboxSelector(
+        SandboxPolicy(runner_python="/usr/bin/python3"), docker_client_factory=no_engine(tmp_path)
+    )
+    with caplog.at_level(logging.INFO, logger="orban_desktop.compute.sandbox.select"):
+        for _ in range(5):
+            await selector.choose(SPEC)
+            await selector.choose(RUNNER_SPEC)
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "Docker cannot run tasks here, so they run in the process sandbox" in warnings[0].message

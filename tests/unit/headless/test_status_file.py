@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from orban_desktop.headless.agent_lock import AlreadyRunning, check_not_running
 from orban_desktop.headless.status_file import (
-    AlreadyRunning,
-    check_not_running,
     decode_status,
     encode_status,
     pid_alive,
@@ -74,7 +73,8 @@ def test_a_zombie_is_not_alive() -> None:
 def test_pid_file_reading(tmp_path: Path) -> None:
     pid_file = tmp_path / "orban-agent.pid"
     assert read_pid_file(pid_file) is None
-    for text, expected in (("1234\n", 1234), ("abc", None), ("0", None), ("-3", None)):
+    cases = (("1234\n", 1234), ("abc", None), ("0", None), ("-3", None), ("77\ndesktop\n", 77))
+    for text, expected in cases:
         pid_file.write_text(text)
         assert read_pid_file(pid_file) == expected
     assert status_file_for(pid_file) == tmp_path / "status.json"
