@@ -24,6 +24,7 @@ from orban_desktop.agent.runtime import AgentRuntime
 from orban_desktop.config import AgentConfig
 from orban_desktop.config.paths import AppPaths
 from orban_desktop.earnings import AsyncEarningsLedger
+from orban_desktop.earnings.net import PriceCheck, usable_price
 from orban_desktop.errors import error_details
 from orban_desktop.events import ConnectionState, EventBus, Notice, SettingsApplied
 from orban_desktop.gpu.device import GPUFacts
@@ -118,6 +119,11 @@ class AgentHost:
     def earnings(self) -> AsyncEarningsLedger:
         """The ledger, for its queries and exports (raises ``RuntimeError`` while stopped)."""
         return self.runtime.parts.ledger
+
+    def electricity_price(self, currency: str) -> PriceCheck:
+        """The owner's price per kWh usable against ``currency`` earnings, or why there is none."""
+        energy = self.config.energy
+        return usable_price(energy.electricity_price_per_kwh, energy.currency, currency)
 
     @property
     def fast_sampling(self) -> bool:

@@ -142,4 +142,5 @@ def net_lines(
 
 def electricity_price(energy: EnergySection, currency: str) -> tuple[Money | None, str]:
     """The owner's price per kWh usable against ``currency`` earnings, or why there is none."""
-    return usable_price(energy.electricity_price_per_kwh, energy.currency, currency)
+    check = usable_price(energy.electricity_price_per_kwh, energy.currency, currency)
+    return check.price, check.explain()

@@ -185,11 +185,33 @@ def net_summary(
     )
 
 
-def usable_price(price_text: str, price_currency: str, currency: str) -> tuple[Money | None, str]:
-    """The owner's price per kWh if it can be set against ``currency`` earnings, else why not."""
+@dataclass(frozen=True, slots=True)
+class PriceCheck:
+    """The owner's price per kWh, if it can be set against the earnings, else why not."""
+
+    price: Money | None
+    #: ``"no_price"`` (none set, or 0), ``"other_currency"``, or ``None`` when usable.
+    problem: Literal["no_price", "other_currency"] | None
+    price_currency: str
+    currency: str
+
+    def explain(self) -> str:
+        """Why there is no net, in English (the log and the CLI); empty when there is one."""
+        if self.problem == "no_price":
+            return "no electricity price is set ([energy] electricity_price_per_kwh, Settings)"
+        if self.problem == "other_currency":
+            return (
+                f"the electricity price is in {self.price_currency}, the earnings in "
+                f"{self.currency}"
+            )
+        return ""
+
+
+def usable_price(price_text: str, price_currency: str, currency: str) -> PriceCheck:
+    """Check the owner's price per kWh against ``currency`` earnings."""
     price = Money.parse(price_text)
     if price.micros <= 0:
-        return None, "no electricity price is set ([energy] electricity_price_per_kwh, Settings)"
+        return PriceCheck(None, "no_price", price_currency, currency)
     if price_currency.upper() != currency.upper():
-        return None, f"the electricity price is in {price_currency}, the earnings in {currency}"
-    return price, ""
+        return PriceCheck(None, "other_currency", price_currency, currency)
+    return PriceCheck(price, None, price_currency, currency)

@@ -99,6 +99,26 @@ _MESSAGES: dict[str, Callable[[], str]] = {
     "store_unusable": lambda: translate(
         "ErrorText", "Cannot use the local database {path}: {detail}."
     ),
+    "agent_running_desktop": lambda: translate(
+        "ErrorText",
+        "The Orban Agent desktop app (pid {pid}) already runs with these files. Quit it (Quit "
+        "in its window or tray menu, or `orban-agent stop`) before starting another agent.",
+    ),
+    "agent_running_headless": lambda: translate(
+        "ErrorText",
+        "A headless Orban agent (pid {pid}) already runs with these files. See it with "
+        "`orban-agent status`; stop it with `orban-agent stop` before starting another.",
+    ),
+    "agent_running": lambda: translate(
+        "ErrorText",
+        "An agent (pid {pid}) already runs with these files. See it with `orban-agent status`; "
+        "stop it with `orban-agent stop` before starting another.",
+    ),
+    "agent_starting": lambda: translate(
+        "ErrorText",
+        "Another agent is starting with these files right now. See it with `orban-agent "
+        "status` in a moment.",
+    ),
 }
 
 

@@ -75,13 +75,14 @@ def autostart(tmp_path: Path) -> Autostart:
     return Autostart("linux", tmp_path / "home", {}, ("orban-desktop", "--hidden"))
 
 
-RunningAgent = Callable[[], AbstractAsyncContextManager["Dashboard"]]
+RunningAgent = Callable[..., AbstractAsyncContextManager["Dashboard"]]
 
 
 @pytest.fixture
 def running_agent(tmp_path: Path, paths: AppPaths, autostart: Autostart) -> RunningAgent:
-    """``async with running_agent() as dashboard``: a started agent with 2 simulated GPUs on a
-    fast local platform, and the UI models on it; stopped when the block ends.
+    """``async with running_agent() as dashboard``: a started agent with 2 simulated GPUs (or
+    ``running_agent(gpus=N)``; 0 detects this machine's own) on a fast local platform, and the UI
+    models on it; stopped when the block ends.
 
     Started inside the test (not by an async fixture): qasync runs asyncio callbacks from Qt's
     event processing, which pytest-qt also does between fixtures and the test, when no asyncio
@@ -93,7 +94,7 @@ def running_agent(tmp_path: Path, paths: AppPaths, autostart: Autostart) -> Runn
     from tests.ui.agent_setup import fast_agent_config, fast_platform_settings
 
     @contextlib.asynccontextmanager
-    async def run() -> AsyncIterator[Dashboard]:
+    async def run(gpus: int = 2) -> AsyncIterator[Dashboard]:
         config = fast_agent_config()
         identity = Authenticator.generate()
         identity.save(config.resolved(paths).key_file)
@@ -101,7 +102,7 @@ def running_agent(tmp_path: Path, paths: AppPaths, autostart: Autostart) -> Runn
             paths=paths,
             config=config,
             bus=EventBus(),
-            simulate_gpus=2,
+            simulate_gpus=gpus,
             platform_settings=fast_platform_settings(tmp_path / "platform"),
             sample_interval_s=1.0,
         )
@@ -121,3 +122,17 @@ def running_agent(tmp_path: Path, paths: AppPaths, autostart: Autostart) -> Runn
             bridge.detach()
 
     return run
+
+
+@pytest.fixture
+def chinese(qapp: QApplication) -> Iterator[None]:
+    """The Traditional Chinese translation installed for one test."""
+    from PySide6.QtCore import QCoreApplication
+
+    from orban_desktop.ui import i18n
+
+    installed = i18n.install_translators(qapp, "zh_TW")
+    assert installed, "the zh_TW translation did not load"
+    yield
+    for translator in installed:
+        QCoreApplication.removeTranslator(translator)

@@ -7,12 +7,10 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QLocale
 from pytestqt.qtbot import QtBot
 
 from orban_desktop.gpu.device import GPUStatus
@@ -82,15 +80,6 @@ def test_language_choice(setting: str, locale: str, expected: str) -> None:
     assert i18n.pick_language(setting, QLocale(locale)) == expected
 
 
-@pytest.fixture
-def chinese(qapp: QApplication) -> Iterator[None]:
-    installed = i18n.install_translators(qapp, "zh_TW")
-    assert installed, "the zh_TW translation did not load"
-    yield
-    for translator in installed:
-        QCoreApplication.removeTranslator(translator)
-
-
 def test_widgets_speak_traditional_chinese(qtbot: QtBot, chinese: None) -> None:
     status = GPUStatus(0, None, "Simulated RTX", GPUVendor.NVIDIA, True, utilization_pct=None)
     card = GpuCard(status, colour="#3b6fd8")
@@ -101,4 +90,4 @@ def test_widgets_speak_traditional_chinese(qtbot: QtBot, chinese: None) -> None:
     qtbot.addWidget(tasks)
     header = tasks.table.horizontalHeaderItem
     headers = [item.text() for c in range(3) if (item := header(c)) is not None]
-    assert headers == ["任務", "執行於", "階段"]
+    assert headers == ["任務", "開始時間", "執行於"]

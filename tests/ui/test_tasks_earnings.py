@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from PySide6.QtWidgets import QTableWidget
@@ -40,11 +41,13 @@ async def check_tasks_page(qtbot: QtBot, dashboard: Dashboard) -> None:
     view.show()
     await wait_until(lambda: done_and_paid(dashboard), "a task done and its earning recorded")
     view.redraw()
-    texts = [[cell(view.table, r, c) for c in (0, 2, 5, 6)] for r in range(view.table.rowCount())]
+    columns = (0, 3, 6, 7, 1)  # task, stage, earned, result, started
+    texts = [[cell(view.table, r, c) for c in columns] for r in range(view.table.rowCount())]
     done = [row for row in texts if row[3] == "Done"]
     assert done, texts
     assert any(row[2].startswith("$") for row in done)
     assert all(row[1] == "Completed" for row in done)
+    assert all(re.fullmatch(r"\d\d:\d\d:\d\d", row[4]) for row in texts), texts  # start times
     assert "done" in view.summary.text()
 
 
@@ -58,7 +61,8 @@ async def check_earnings_page(qtbot: QtBot, dashboard: Dashboard, tmp_path: Path
     assert view.tiles["today"].value.text().startswith("$")
     assert view.tiles["today"].value.text() != "$0.00"
     assert view.history.rowCount() >= 1
-    assert cell(view.history, 0, 4).startswith("$")
+    assert cell(view.history, 0, 3).startswith("$")  # Amount
+    assert "GPU h ×" in cell(view.history, 0, 4)  # how it was made
     assert view.chart.days and view.chart.days[-1].amount_micros > 0
     assert view.page_label.text().startswith("Page 1 of 1")
 

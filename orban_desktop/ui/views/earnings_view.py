@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
 
 from orban_desktop.agent.host import AgentHost
 from orban_desktop.earnings import DailyTotal, EarningEntry, EarningsSummary, PayoutEntry
-from orban_desktop.earnings.net import NetSummary, usable_price
-from orban_desktop.money import Money
+from orban_desktop.earnings.net import NetSummary, PriceCheck
 from orban_desktop.ui.background import BackgroundTasks
 from orban_desktop.ui.bridge import EventBridge
 from orban_desktop.ui.formatting import money_text
@@ -144,11 +143,8 @@ class EarningsView(QWidget):
         kept_apart: list[EarningEntry] = (
             await ledger.flagged(0, FLAGGED_ROWS) if flagged.count else []
         )
-        price, _why = usable_price(
-            self.host.config.energy.electricity_price_per_kwh,
-            self.host.config.energy.currency,
-            summary.currency,
-        )
+        check = self.host.electricity_price(summary.currency)
+        price = check.price
         net = await ledger.net_summary(price, currency=summary.currency)
         energy = await ledger.energy_of([e.task_id for e in summary.history if e.task_id])
         self.summary = summary
@@ -160,7 +156,7 @@ class EarningsView(QWidget):
             ("paid", summary.paid_micros),
         ):
             self.tiles[key].set_value(money_text(micros, summary.currency))
-        self._show_net(net, summary.currency, price)
+        self._show_net(net, summary.currency, check)
         self.chart.show_days(days)
         self.payouts.show_payouts(payouts)
         self.no_payout.setVisible(not payouts)
@@ -174,14 +170,15 @@ class EarningsView(QWidget):
         self.previous.setEnabled(self.page > 0)
         self.next.setEnabled(self.page + 1 < self.page_count())
 
-    def _show_net(self, net: NetSummary, currency: str, price: Money | None) -> None:
+    def _show_net(self, net: NetSummary, currency: str, check: PriceCheck) -> None:
         total, day = net.total, net.last_day
-        price_currency = self.host.config.energy.currency
-        if price is None and price_currency.upper() != currency.upper():
+        if check.problem == "other_currency":
             self.tiles["net"].set_value(
-                translate("EarningsView", "price is in {currency}").format(currency=price_currency)
+                translate("EarningsView", "price is in {currency}").format(
+                    currency=check.price_currency
+                )
             )
-        elif price is None:
+        elif check.price is None:
             self.tiles["net"].set_value(translate("EarningsView", "set a price per kWh"))
         elif total.net_micros is None:
             self.tiles["net"].set_value(

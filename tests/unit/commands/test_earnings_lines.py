@@ -46,6 +46,7 @@ def test_payouts_as_reported_or_a_sentence_when_there_are_none() -> None:
 def test_net_and_pace_in_the_cli(tmp_path: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
+    from orban_desktop.config.paths import AppPaths
     from orban_desktop.earnings import EarningsLedger
     from orban_desktop.earnings.net import TaskEnergy
     from tests.unit.commands.fake_agent import run_cli
@@ -60,7 +61,9 @@ def test_net_and_pace_in_the_cli(tmp_path: Path) -> None:
     assert any(
         line.startswith("  Net:       not shown: no electricity price is set") for line in lines
     )
-    (tmp_path / "config.toml").write_text('[energy]\nelectricity_price_per_kwh = "0.30"\n')
+    config = AppPaths.under(tmp_path).config_file
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[energy]\nelectricity_price_per_kwh = "0.30"\n')
     code, lines = run_cli(["earnings", "--root", str(tmp_path)])
     assert "  Net:       $0.30 ($0.60 − $0.30 of electricity at $0.30/kWh)" in lines
     [pace] = [line for line in lines if line.startswith("  Pace:")]

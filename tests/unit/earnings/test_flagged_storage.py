@@ -44,7 +44,9 @@ def _version_1_file(path: Path) -> None:
 def test_the_migration_keeps_old_rows_counted_and_flags_old_negatives(ledger_path: Path) -> None:
     _version_1_file(ledger_path)
     with EarningsLedger(ledger_path) as ledger:
-        assert ledger._conn.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
+        assert ledger._conn.execute("SELECT max(version) FROM schema_version").fetchone() == (
+            SCHEMA_VERSION,
+        )
         flags = {e.record_id: e.flag for e in ledger.get_data().history}
         assert flags == {"old-1": None, "old-2": None, "old-minus": EarningFlag.NEGATIVE}
         data = ledger.get_data(now=NOW, tz=UTC)
