@@ -8,6 +8,7 @@ process. Nothing here imports Qt.
 from __future__ import annotations
 
 from orban_desktop.commands.base import Command, CommandContext
+from orban_desktop.commands.check_data import CHECK_DATA
 from orban_desktop.commands.daemon import START, STOP
 from orban_desktop.commands.earnings import EARNINGS, EXPORT_EARNINGS
 from orban_desktop.commands.identity import KEYGEN
@@ -23,7 +24,7 @@ COMMANDS: dict[str, Command] = {
     command.name: command
     for command in (
         START, STOP, STATUS, EARNINGS, LOGS, VERSION,  # upstream's verbs
-        RUN, KEYGEN, IMPORT, EXPORT_EARNINGS, PLATFORM,
+        RUN, KEYGEN, IMPORT, EXPORT_EARNINGS, PLATFORM, CHECK_DATA,
     )
 }  # fmt: skip
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from orban_desktop.config import EnergySection
 from orban_desktop.earnings import EarningEntry, EarningsSummary, FlaggedSummary, describe_flag
-from orban_desktop.earnings.explain import amount_parts
-from orban_desktop.earnings.net import NetSummary, usable_price
+from orban_desktop.earnings.explain import amount_parts, energy_text, hours_text
+from orban_desktop.earnings.net import EarningRate, NetSummary, usable_price
 from orban_desktop.earnings.records import PayoutEntry
 from orban_desktop.money import Money, money_text
 
@@ -45,7 +45,7 @@ def totals_lines(summary: EarningsSummary) -> list[str]:
 def how_made(entry: EarningEntry) -> str:
     """``0.0166667 GPU h × $1.25/h × 1.05 bonus = $0.021875``: the parts that make the amount."""
     parts = amount_parts(entry)
-    text = f"{parts.gpu_hours:g} GPU h × {money_text(parts.rate_micros)}/h"
+    text = f"{hours_text(parts.gpu_hours)} GPU h × {money_text(parts.rate_micros)}/h"
     if parts.bonus is not None:
         implied = " (implied: not reported)" if parts.bonus_implied else ""
         text += f" × {parts.bonus} bonus{implied}"
@@ -97,8 +97,12 @@ def payout_lines(payouts: list[PayoutEntry]) -> list[str]:
     return lines
 
 
-def _kwh(mwh: int) -> str:
-    return f"{mwh / 1_000_000:.3f} kWh"
+def _over(rate: EarningRate, name: str) -> str:
+    """``the last hour``, or ``the last 25 min`` when the agent earned for less of it."""
+    if rate.covered >= rate.window:
+        return f"the last {name}"
+    minutes = round(rate.covered.total_seconds() / 60)
+    return f"the last {minutes} min" if minutes < 120 else f"the last {minutes // 60} h"
 
 
 def net_lines(
@@ -107,9 +111,8 @@ def net_lines(
     """Electricity and net (all time, today), then the pace: each only where it is known."""
     total = summary.total
     measured = total.records - total.without_energy
-    lines = [
-        f"  Energy:    {_kwh(total.energy_mwh)} measured for {measured} of {total.records} records"
-    ]
+    energy = energy_text(total.energy_mwh)
+    lines = [f"  Energy:    {energy} measured for {measured} of {total.records} records"]
     if not summary.priced or price is None:
         lines.append(f"  Net:       not shown: {why_unpriced}")
     else:
@@ -133,9 +136,10 @@ def net_lines(
         return text if net is None else f"{text} (net {money_text(net, currency)})"
 
     lines.append(
-        f"  Pace:      {pace(hour.gross_per_hour_micros, hour.net_per_hour_micros)}/h over the "
-        f"last hour, {pace(day.gross_per_hour_micros, day.net_per_hour_micros)}/h over the "
-        f"last day; a month at the day's pace: {pace(day.gross_month_micros, day.net_month_micros)}"
+        f"  Pace:      {pace(hour.gross_per_hour_micros, hour.net_per_hour_micros)}/h over "
+        f"{_over(hour, 'hour')}, {pace(day.gross_per_hour_micros, day.net_per_hour_micros)}/h "
+        f"over {_over(day, 'day')}; a month at that pace: "
+        f"{pace(day.gross_month_micros, day.net_month_micros)}"
     )
     return lines
 

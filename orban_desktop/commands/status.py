@@ -19,6 +19,7 @@ from orban_desktop.headless.status_file import (
     read_status,
     status_file_for,
 )
+from orban_desktop.money import money_text
 
 NOT_RUNNING = 3
 GIB = 1024**3
@@ -94,9 +95,14 @@ def describe(snapshot: StatusSnapshot, *, verbose: bool = False) -> list[str]:
     ]
     if snapshot.earnings is not None:
         money = snapshot.earnings
+
+        def amount(micros: int) -> str:
+            return money_text(micros, money.currency)
+
         lines.append(
-            f"  Earnings:  today {money.today} {money.currency}, pending {money.pending} "
-            f"{money.currency}, total {money.total} {money.currency}"
+            f"  Earnings:  today {amount(money.today_micros)}, earned "
+            f"{amount(money.earned_micros)} (pending {amount(money.pending_micros)}, confirmed "
+            f"{amount(money.confirmed_micros)}, paid {amount(money.paid_micros)})"
         )
     if snapshot.real_tasks:
         lines.append(f"  Real work: {snapshot.real_tasks}")

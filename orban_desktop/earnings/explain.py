@@ -24,6 +24,18 @@ class AmountParts:
     amount_micros: int
 
 
+def hours_text(hours: float) -> str:
+    """GPU hours as plain decimals (``0.0000277778``, not ``2.77778e-05``)."""
+    return format(Decimal(repr(hours)).normalize(), "f")
+
+
+def energy_text(energy_mwh: int) -> str:
+    """``1.250 kWh``, or ``0.042 Wh`` for the small amounts a short task draws."""
+    if energy_mwh >= 1_000_000:
+        return f"{energy_mwh / 1_000_000:.3f} kWh"
+    return f"{energy_mwh / 1_000:.3f} Wh"
+
+
 def amount_parts(entry: EarningEntry) -> AmountParts:
     bonus: str | None = None
     implied = False

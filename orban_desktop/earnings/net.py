@@ -58,6 +58,8 @@ class NetFigures:
     without_energy: int
     #: ``None`` when no price per kWh is set (or it is in another currency).
     cost_micros: int | None
+    #: When the first of these records was recorded (``None``: there is none).
+    first_at_us: int | None = None
 
     @property
     def net_micros(self) -> int | None:
@@ -104,7 +106,7 @@ def net_between(
     """The counted records of ``currency`` recorded in ``[start, end)`` (open where ``None``)."""
     row = conn.execute(
         "SELECT coalesce(sum(e.amount_micros), 0), count(*), coalesce(sum(t.energy_mwh), 0),"
-        " count(*) - count(t.task_id) FROM earnings e"
+        " count(*) - count(t.task_id), min(e.recorded_at_us) FROM earnings e"
         " LEFT JOIN task_energy t ON t.task_id = e.task_id AND e.task_id != ''"
         " WHERE e.flag IS NULL AND e.currency = ?"
         " AND e.recorded_at_us >= ? AND e.recorded_at_us < ?",
@@ -114,20 +116,30 @@ def net_between(
             2**62 if end_us is None else end_us,
         ),
     ).fetchone()
-    gross, records, mwh, missing = (int(value) for value in row)
+    gross, records, mwh, missing = (int(value) for value in row[:4])
     cost = None if price is None or price.micros <= 0 else cost_micros(mwh, price)
-    return NetFigures(gross, records, mwh, missing, cost)
+    return NetFigures(gross, records, mwh, missing, cost, None if row[4] is None else int(row[4]))
+
+
+#: The shortest stretch a rate is taken over (so one record does not make a wild pace).
+MIN_COVERED = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
 class EarningRate:
-    """What was earned over the last ``window``, per hour, and a month at that pace."""
+    """What was earned over the last ``window``, per hour, and a month at that pace.
+
+    ``covered`` is the part of the window the agent was earning in: from its first record in
+    the window (at least :data:`MIN_COVERED`), so an agent that started ten minutes ago has a
+    pace over those ten minutes, not over a day it was not running.
+    """
 
     window: timedelta
     figures: NetFigures
+    covered: timedelta
 
     def _per_hour(self, micros: int) -> int:
-        return round(micros * 3600 / self.window.total_seconds())
+        return round(micros * 3600 / self.covered.total_seconds())
 
     @property
     def gross_per_hour_micros(self) -> int:
@@ -153,7 +165,11 @@ def rate_over(
 ) -> EarningRate:
     """The earning rate over ``[now - window, now)``."""
     figures = net_between(conn, to_us(now - window), to_us(now), currency, price)
-    return EarningRate(window, figures)
+    covered = window
+    if figures.first_at_us is not None:
+        since_first = timedelta(microseconds=to_us(now) - figures.first_at_us)
+        covered = max(MIN_COVERED, min(window, since_first))
+    return EarningRate(window, figures, covered)
 
 
 @dataclass(frozen=True, slots=True)

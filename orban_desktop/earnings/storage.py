@@ -1,9 +1,11 @@
 """Opening the ledger's SQLite file safely, and the error for a damaged one.
 
 :func:`open_connection` opens the ledger with :func:`orban_desktop.storage.database.open_database`:
-an integrity check before anything writes to it, WAL mode with ``synchronous=FULL`` (a committed
-earning survives a crash or power loss), then the migrations of :mod:`.schema`. A damaged file is
-copied to ``<name>.corrupt-<UTC timestamp>`` beside it and reported as
+the quick check (``PRAGMA quick_check``: every page and row, not each index against its table,
+nor ``UNIQUE`` or ``CHECK``; ``orban-agent check-data`` runs the full ``integrity_check``) before
+anything writes to it, WAL mode with ``synchronous=FULL`` (a committed earning survives a crash or
+power loss), then the migrations of :mod:`.schema`. A damaged file is copied to
+``<name>.corrupt-<UTC timestamp>`` beside it and reported as
 :class:`CorruptLedgerError`; :func:`orban_desktop.storage.database.move_aside` is the explicit
 recovery that sets it aside so a new, empty ledger can start. This module holds what is the
 ledger's own: the error class and the messages. Imports only the standard library,
@@ -58,10 +60,12 @@ def open_connection(path: Path) -> sqlite3.Connection:
     """Open (creating if needed), check, configure and migrate the ledger database.
 
     The connection is in autocommit mode (``isolation_level=None``): callers issue their own
-    ``BEGIN IMMEDIATE`` / ``COMMIT``. It belongs to the thread that opened it.
+    ``BEGIN IMMEDIATE`` / ``COMMIT``. It belongs to the thread that opened it; open it off the
+    event loop (``AsyncEarningsLedger.open`` does, on the ledger's worker thread).
 
     Raises:
-        CorruptLedgerError: The file is damaged or not a database (a copy was saved).
+        CorruptLedgerError: The quick check found the file damaged, or it is not a database (a
+            copy was saved).
         StorageError: The file cannot be opened or written (permissions, disk full, ...).
     """
     return open_database(LEDGER_FILE, path)

@@ -55,9 +55,11 @@ class TaskReading:
 
 @dataclass(frozen=True)
 class EarningsTotals:
-    """The ledger's sums in micro-units (``total`` = confirmed + paid, as upstream's tracker)."""
+    """The ledger's sums in micro-units: ``earned`` is every status (pending + confirmed +
+    paid), so ``today`` is never above it; ``total`` = confirmed + paid, as upstream's tracker."""
 
     today_micros: int = 0
+    earned_micros: int = 0
     pending_micros: int = 0
     confirmed_micros: int = 0
     paid_micros: int = 0

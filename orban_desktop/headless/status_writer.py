@@ -72,6 +72,7 @@ def gpu_readings(statuses: Iterable[GPUStatus]) -> tuple[GpuReading, ...]:
 def earnings_totals(summary: EarningsSummary) -> EarningsTotals:
     return EarningsTotals(
         today_micros=summary.today_micros,
+        earned_micros=summary.earned_micros,
         pending_micros=summary.pending_micros,
         confirmed_micros=summary.confirmed_micros,
         paid_micros=summary.paid_micros,

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from orban_desktop.earnings import EarningEntry, EarningFlag, PayoutEntry
-from orban_desktop.earnings.explain import amount_parts
+from orban_desktop.earnings.explain import amount_parts, energy_text, hours_text
 from orban_desktop.earnings.net import TaskEnergy, cost_micros
 from orban_desktop.money import Money
 from orban_desktop.ui.formatting import money_text
@@ -66,7 +66,7 @@ def how_made_text(entry: EarningEntry) -> str:
     """GPU hours × rate × bonus = amount, in the UI's language."""
     parts = amount_parts(entry)
     text = translate("HistoryTable", "{hours} GPU h × {rate}/h").format(
-        hours=f"{parts.gpu_hours:g}", rate=money_text(parts.rate_micros, entry.currency)
+        hours=hours_text(parts.gpu_hours), rate=money_text(parts.rate_micros, entry.currency)
     )
     if parts.bonus is not None:
         bonus = (
@@ -83,7 +83,7 @@ def _energy_cells(
 ) -> tuple[str, str]:
     if energy is None:
         return translate("HistoryTable", "not measured"), "–"
-    kwh = f"{energy.energy_mwh / 1_000_000:.4f} kWh"
+    kwh = energy_text(energy.energy_mwh)
     if price is None:
         return kwh, translate("HistoryTable", "no price set")
     net = entry.amount.micros - cost_micros(energy.energy_mwh, price)

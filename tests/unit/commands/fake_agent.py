@@ -48,6 +48,7 @@ def sample_snapshot(pid: int) -> StatusSnapshot:
         tasks=(TaskReading("task-7", "running", 0.5, 0),),
         earnings=EarningsTotals(
             today_micros=103_688,
+            earned_micros=1_688_688,
             pending_micros=103_688,
             confirmed_micros=625_000,
             paid_micros=960_000,

@@ -28,7 +28,10 @@ def test_status_reads_the_running_agents_status_file(tmp_path: Path, agent: Fake
     assert f"Agent id:  {AGENT_ID}" in text
     assert "GPUs:      2 (1 simulated)" in text
     assert "1 running, 5 done, 1 failed" in text
-    assert "today 0.103688 USD, pending 0.103688 USD, total 1.585 USD" in text
+    assert (
+        "Earnings:  today $0.103688, earned $1.688688 (pending $0.103688, confirmed $0.625, "
+        "paid $0.96)"
+    ) in text
     assert "GPU 0:" not in text  # only with -v
 
 

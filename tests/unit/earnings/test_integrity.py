@@ -1,4 +1,9 @@
-"""Opening a damaged ledger (integrity check, backup copy, clear error, recovery); the schema."""
+"""Opening a damaged ledger (quick check, backup copy, clear error, recovery); the schema.
+
+The check at open is ``PRAGMA quick_check`` without ``CHECK`` constraints; what only the full
+``integrity_check`` finds (an index that disagrees with its table, a ``CHECK`` violation) is
+shown here to pass the open and to be found by :meth:`EarningsLedger.integrity_check`.
+"""
 
 from __future__ import annotations
 
@@ -49,6 +54,41 @@ def test_damaged_pages_are_caught_before_any_write(ledger_path: Path) -> None:
     assert ledger_path.read_bytes() == bytes(data)  # left exactly as found
     assert _backups(ledger_path) == [caught.value.backup]
     assert caught.value.backup.read_bytes() == bytes(data)
+
+
+def _rewrite_schema(path: Path, name: str, sql: str) -> None:
+    """Change the SQL that SQLite holds for ``name`` (its pages stay as they are)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = ?", (sql, name))
+    conn.close()
+
+
+def test_an_index_that_disagrees_with_its_table_is_left_to_the_full_check(
+    ledger_path: Path,
+) -> None:
+    _filled_ledger(ledger_path, records=50)
+    _rewrite_schema(
+        ledger_path, "earnings_by_task", "CREATE INDEX earnings_by_task ON earnings (currency)"
+    )
+    with EarningsLedger(ledger_path) as ledger:  # the quick check at open does not compare
+        found = ledger.integrity_check()
+    assert "missing from index earnings_by_task" in found
+    assert _backups(ledger_path) == []
+
+
+def test_a_check_violation_is_left_to_the_full_check_and_writes_still_honour_check(
+    ledger_path: Path,
+) -> None:
+    _filled_ledger(ledger_path, records=50)
+    conn = sqlite3.connect(ledger_path, isolation_level=None)
+    conn.execute("PRAGMA ignore_check_constraints=ON")
+    conn.execute("UPDATE earnings SET status = 'Bogus' WHERE id = 3")  # a foreign writer
+    conn.close()
+    with EarningsLedger(ledger_path) as ledger:
+        assert "CHECK constraint failed in earnings" in ledger.integrity_check()
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+            ledger._conn.execute("UPDATE earnings SET status = 'Bogus' WHERE id = 4")
 
 
 def test_recover_moves_the_bad_file_aside_and_starts_empty(ledger_path: Path) -> None:

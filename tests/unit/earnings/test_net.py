@@ -78,8 +78,22 @@ def test_the_pace_of_the_last_hour_and_day(tmp_path: Path) -> None:
         ledger.record_task_energy(TaskEnergy.from_kwh("task-b", 0.0, "counter"))
         summary = ledger.net_summary(PRICE, now=now)
         hour, day = summary.last_hour, summary.last_day
-        assert hour.gross_per_hour_micros == 600_000
-        assert hour.net_per_hour_micros == 300_000  # 0.60 - 1 kWh x 0.30
-        assert day.gross_per_hour_micros == 100_000  # 2.40 over 24 h
-        assert day.gross_month_micros == 100_000 * 24 * 30
-        assert day.net_month_micros == (2_400_000 - 300_000) * 30
+        # the hour's first record is 30 min old: the pace is over those 30 min
+        assert hour.covered == timedelta(minutes=30)
+        assert hour.gross_per_hour_micros == 1_200_000
+        assert hour.net_per_hour_micros == 600_000  # (0.60 - 1 kWh x 0.30) per half hour
+        # the day's first record is 6 h old: not 24 h of a day the agent was not earning in
+        assert day.covered == timedelta(hours=6)
+        assert day.gross_per_hour_micros == 400_000  # 2.40 over 6 h
+        assert day.gross_month_micros == 400_000 * 24 * 30
+        assert day.net_month_micros == 350_000 * 24 * 30  # (2.40 - 0.30) over 6 h
+
+
+def test_one_fresh_record_is_not_a_wild_pace(tmp_path: Path) -> None:
+    with EarningsLedger(tmp_path / "e.sqlite3") as ledger:
+        ledger.record_earnings(earning("task-a", "0.01", at=T0))
+        rate = ledger.net_summary(None, now=T0 + timedelta(seconds=2)).last_hour
+        assert rate.covered == timedelta(minutes=1)  # at least a minute
+        assert rate.gross_per_hour_micros == 600_000
+        empty = ledger.net_summary(None, now=T0 - timedelta(days=3)).last_day
+        assert empty.figures.records == 0 and empty.gross_per_hour_micros == 0
