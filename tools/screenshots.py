@@ -1,17 +1,23 @@
 """Render every view of the app, with the demo running, into ``docs/screenshots/``.
 
 ``python -m tools.screenshots`` runs one child process per look (English light, English dark,
-Traditional Chinese, and the first-run wizard) under offscreen Qt. Each child starts the app's
-own composition (:class:`~orban_desktop.ui.desktop.DesktopApp`) with the embedded local platform
-and 4 simulated GPUs, lets the demo run until tasks, earnings and a payout show and the charts
-have a minute of samples, then grabs each page into ``<out>/<view>[-<look>].png``.
+Traditional Chinese, the first-run wizard, and the states: away-paused, offline, no GPU) under
+offscreen Qt. Each demo child starts the app's own composition
+(:class:`~orban_desktop.ui.desktop.DesktopApp`) with the embedded local platform and 4 simulated
+GPUs, lets the demo run until tasks, earnings and a payout show and the charts have a minute of
+samples, then grabs each page into ``<out>/<view>[-<look>].png``. The state children are real
+too: "offline" points the agent at ``ws://127.0.0.1:1`` (nothing listens there), "no-gpu" runs
+without simulated GPUs on a machine that has none, and "away" turns on "Only when I'm away"
+under a private Xvfb whose idle clock says the owner is at the computer (skipped without Xvfb).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,7 +29,11 @@ LOOKS = {
     "en": ("en", "light"),
     "dark": ("en", "dark"),
     "zh_TW": ("zh_TW", "light"),
+    "away": ("en", "light"),
+    "offline": ("en", "light"),
+    "no-gpu": ("en", "light"),
 }
+STATE_LOOKS = ("away", "offline", "no-gpu")
 PAGES_BY_LOOK = {
     "en": ("overview", "gpus", "tasks", "earnings", "logs", "settings"),
     "dark": ("overview", "gpus", "earnings"),
@@ -84,7 +94,7 @@ async def _shoot_app(desktop: object, look: str, out: Path) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QPainter, QPixmap
 
-        strip = QPixmap(4 * 72, 64)
+        strip = QPixmap(len(DisplayState) * 72, 64)
         strip.fill(Qt.GlobalColor.transparent)
         painter = QPainter(strip)
         for i, state in enumerate(DisplayState):
@@ -104,6 +114,7 @@ async def _shoot_first_run(root: Path, out: Path) -> None:
     await _settle()
     wizard.grab().save(str(out / "first-run-identity.png"))
     wizard.next()
+    wizard.platform_page.orban_choice.setChecked(True)
     await _settle()
     wizard.grab().save(str(out / "first-run-platform.png"))
     wizard.next()
@@ -111,6 +122,86 @@ async def _shoot_first_run(root: Path, out: Path) -> None:
     await _settle()
     wizard.grab().save(str(out / "first-run-gpus.png"))
     wizard.close()
+
+
+async def _shoot_state(desktop: object, look: str, out: Path) -> None:
+    """Wait until the state shows, then grab the Overview (and the GPUs page, the tray menu)."""
+    from orban_desktop.events import ConnectionState
+    from orban_desktop.ui.desktop import DesktopApp
+    from orban_desktop.ui.gpu_readiness import GpuReadiness
+    from orban_desktop.ui.tray import Tray
+
+    assert isinstance(desktop, DesktopApp)
+    await _until(lambda: desktop.dashboard is not None and desktop.window is not None, "window")
+    dashboard, window = desktop.dashboard, desktop.window
+    assert dashboard is not None and window is not None
+    window.resize(*WINDOW_SIZE)
+    status = dashboard.status
+    if look == "offline":
+        await _until(lambda: status.retry_deadline is not None, "offline, retrying", 60)
+    elif look == "no-gpu":
+        await _until(lambda: status.readiness is GpuReadiness.NONE_FOUND, "no GPU", 60)
+        await _until(lambda: status.state is ConnectionState.SERVING, "serving", 60)
+    else:
+        await _until(lambda: "owner_present" in status.pause_reasons, "away-paused", 60)
+    await _settle()
+    window.show_page("overview")
+    await _settle()
+    window.grab().save(str(out / f"overview-{look}.png"))
+    if look == "no-gpu":
+        window.show_page("gpus")
+        await _settle()
+        window.grab().save(str(out / "gpus-no-gpu.png"))
+    tray = Tray(dashboard)
+    tray.refresh_menu()
+    tray.menu.adjustSize()
+    tray.menu.grab().save(str(out / f"tray-menu-{look}.png"))
+    desktop.request_quit()
+
+
+@contextlib.contextmanager
+def _private_x_server() -> object:
+    """An Xvfb of our own as ``DISPLAY`` (for the idle clock only: Qt stays offscreen)."""
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "640x480x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()
+    os.environ["DISPLAY"] = f":{number}"
+    try:
+        yield
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
+
+
+def _state_app(look: str, root: Path, app: object, theme: object) -> object:
+    """The app for a state look: its settings file and key written first, as after a first run."""
+    from orban_desktop.config import AgentConfig
+    from orban_desktop.config.paths import AppPaths
+    from orban_desktop.ui.desktop import DesktopApp, LaunchOptions
+    from orban_desktop.ui.first_run_pages import load_or_create_identity
+
+    paths = AppPaths.under(root / "app")
+    data: dict[str, object] = {
+        "network": {"heartbeat_interval_secs": 5},
+        "sandbox": {"preference": "process"},
+        "schedule": {"pause_when_foreign_process": False, "only_when_away": look == "away"},
+    }
+    if look == "offline":
+        data["agent"] = {"platform_url": "ws://127.0.0.1:1"}
+    config = AgentConfig.from_toml_data(data)
+    config.save(paths.config_file)
+    load_or_create_identity(paths, config)
+    options = LaunchOptions(
+        paths=paths, simulate_gpus=None if look == "no-gpu" else 2, console_log=False,
+        sample_interval_s=1.0,
+    )  # fmt: skip
+    return DesktopApp(app, options, config, theme)  # type: ignore[arg-type]
 
 
 def _run_look(look: str, out: Path) -> None:
@@ -136,6 +227,18 @@ def _run_look(look: str, out: Path) -> None:
         root = Path(folder)
         if look == "first-run":
             loop.run_until_complete(_shoot_first_run(root, out))
+            return
+        if look in STATE_LOOKS:
+            desktop = _state_app(look, root, app, theme)
+
+            async def state() -> None:
+                shooter = asyncio.create_task(_shoot_state(desktop, look, out))
+                await desktop.run()  # type: ignore[attr-defined]
+                await shooter
+
+            x_server = _private_x_server() if look == "away" else contextlib.nullcontext()
+            with x_server:  # type: ignore[attr-defined]
+                loop.run_until_complete(state())
             return
         from orban_desktop.ui.desktop import DesktopApp, LaunchOptions
 
@@ -179,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     for look in LOOKS:
+        if look == "away" and shutil.which("Xvfb") is None:
+            print("screenshots: away skipped (needs Xvfb for an idle clock)", flush=True)
+            continue
         print(f"screenshots: {look} ...", flush=True)
         command = [sys.executable, "-m", "tools.screenshots", "--out", str(out), "--look", look]
         subprocess.run(command, check=True, env=env)

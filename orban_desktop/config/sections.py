@@ -151,12 +151,19 @@ class AgentSection(_Section):
 
 
 class GpuSection(_Section):
-    max_concurrent_tasks: int = Field(1, ge=1, le=64)
+    #: Tasks run at once; None: one per usable GPU (see :meth:`tasks_at_once`).
+    max_concurrent_tasks: int | None = Field(None, ge=1, le=64)
     reserved_vram_gb: float = Field(2.0, ge=0, le=1024)
     allowed_gpu_indices: list[GpuIndex] | None = None  # None: every GPU
     disabled_gpu_indices: list[GpuIndex] = Field(default_factory=list)
     temperature_limit_c: int = Field(83, ge=40, le=110)
     simulate_gpus: int = Field(0, ge=0, le=16)  # Simulated GPUs, only by explicit choice
+
+    def tasks_at_once(self, usable_gpus: int) -> int:
+        """The task limit: the explicit number, or one per usable GPU (at least one)."""
+        if self.max_concurrent_tasks is not None:
+            return self.max_concurrent_tasks
+        return max(1, usable_gpus)
 
     @field_validator("allowed_gpu_indices", "disabled_gpu_indices")
     @classmethod
@@ -287,3 +294,9 @@ class UiSection(_Section):
     language: Literal["auto", "en", "zh_TW"] = "auto"
     theme: Literal["auto", "light", "dark"] = "auto"
     close_to_tray_notice_shown: bool = False
+    #: Desktop notifications, by kind (each on unless turned off).
+    notify_task_done: bool = True
+    notify_payout: bool = True
+    notify_overheating: bool = True
+    notify_offline: bool = True
+    notify_problems: bool = True

@@ -86,7 +86,7 @@ class Autostart:
             "Name=Orban Agent",
             "Comment=Lend your idle GPU to the Orban platform",
             f"Exec={_desktop_exec(self.command)}",
-            "Icon=orban-desktop",
+            "Icon=orban-agent",
             "Terminal=false",
             "X-GNOME-Autostart-enabled=true",
         ]

@@ -2,7 +2,8 @@
 
 Shown when there is no settings file yet. Its pages live in
 :mod:`orban_desktop.ui.first_run_pages`; finishing saves the settings the owner chose (the
-platform, and simulated GPUs when none was found and the owner took the demo), and leaves the
+platform, and simulated GPUs when none was found and the owner took the demo, which is offered
+ticked only for practice on the local platform), and leaves the
 outcome in :attr:`FirstRunWizard.config` and :attr:`FirstRunWizard.identity`. Imports QtWidgets.
 """
 
@@ -20,7 +21,8 @@ from orban_desktop.gpu.detector import GPUDetector
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.network.auth import Authenticator
 from orban_desktop.ui.error_text import error_message, error_title
-from orban_desktop.ui.first_run_pages import DEMO_GPU_COUNT, GpuPage, IdentityPage, PlatformPage
+from orban_desktop.ui.first_run_identity import ChooseBackupPath, IdentityPage, ask_backup_path
+from orban_desktop.ui.first_run_pages import DEMO_GPU_COUNT, GpuPage, PlatformPage
 from orban_desktop.ui.icons import app_icon
 
 translate = QCoreApplication.translate
@@ -45,6 +47,7 @@ class FirstRunWizard(QWizard):
         config: AgentConfig,
         *,
         detect: Callable[[], list[GPUFacts]] = detect_gpus,
+        choose_backup_path: ChooseBackupPath = ask_backup_path,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -53,9 +56,9 @@ class FirstRunWizard(QWizard):
         self.setWindowIcon(app_icon())
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.resize(660, 440)
-        self.identity_page = IdentityPage(paths, config)
+        self.identity_page = IdentityPage(paths, config, choose_backup_path)
         self.platform_page = PlatformPage(config)
-        self.gpu_page = GpuPage(detect)
+        self.gpu_page = GpuPage(detect, lambda: self.platform_page.practice)
         for page in (self.identity_page, self.platform_page, self.gpu_page):
             self.addPage(page)
 

@@ -1,9 +1,10 @@
-"""The three pages of the first-run wizard: identity key, platform, GPUs.
+"""The platform and GPU pages of the first-run wizard (the identity page has its own module).
 
-:class:`IdentityPage` creates (or loads) the key when shown and shows the agent id;
-:class:`PlatformPage` offers the local reference platform or a URL, checked by the settings'
-own rules with the problem shown under the field; :class:`GpuPage` runs GPU detection in a
-thread and, when nothing is found, says so and offers simulated GPUs, labelled as such.
+:class:`PlatformPage` offers, in this order, the Orban platform, practice on this computer (the
+local reference platform) and another address; a bare host name is completed to ``wss://`` and
+checked by the settings' own rules, with the problem shown under the field. :class:`GpuPage`
+runs GPU detection in a thread and, when nothing is found, says so and offers simulated GPUs,
+labelled as such, ticked only when the owner chose practice (never for a real platform).
 Imports QtWidgets.
 """
 
@@ -12,17 +13,20 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWizardPage
 
-from orban_desktop.config import LOCAL_PLATFORM_URL, AgentConfig, normalize_platform_url
-from orban_desktop.config.paths import AppPaths
-from orban_desktop.errors import KeyFileError
+from orban_desktop.config import (
+    LOCAL_PLATFORM_URL,
+    PRODUCTION_PLATFORM_URL,
+    AgentConfig,
+    normalize_platform_url,
+)
 from orban_desktop.gpu.device import GPUFacts
-from orban_desktop.network.auth import Authenticator
 from orban_desktop.ui.background import BackgroundTasks
-from orban_desktop.ui.error_text import error_message
+from orban_desktop.ui.first_run_identity import load_or_create_identity as load_or_create_identity
 from orban_desktop.ui.formatting import gib_text
+from orban_desktop.ui.platform_address import complete_platform_url
 from orban_desktop.ui.widgets.labels import label
 
 translate = QCoreApplication.translate
@@ -33,101 +37,57 @@ def wrapped(text: str, name: str = "") -> QLabel:
     return label(text, name, wrap=True)
 
 
-def load_or_create_identity(paths: AppPaths, config: AgentConfig) -> tuple[Authenticator, bool]:
-    """The key in the settings' key file, created there first if there is none.
-
-    Raises:
-        KeyFileError: A key exists but cannot be used (unsafe permissions, wrong size).
-    """
-    key_file = config.resolved(paths).key_file
-    if not key_file.exists() and not key_file.is_symlink():
-        identity = Authenticator.generate(config.agent.agent_id)
-        identity.save(key_file)
-        return identity, True
-    return Authenticator.from_private_key_file(key_file, config.agent.agent_id), False
-
-
-class IdentityPage(QWizardPage):
-    """Creates the key on first display and shows the agent id."""
-
-    def __init__(self, paths: AppPaths, config: AgentConfig) -> None:
-        super().__init__()
-        self.paths, self.config = paths, config
-        self.identity: Authenticator | None = None
-        self.key_created = False
-        self.setTitle(translate("IdentityPage", "Your agent's identity"))
-        layout = QVBoxLayout(self)
-        layout.addWidget(wrapped(translate(
-            "IdentityPage",
-            "Orban Agent lends your GPU to the Orban platform while you do not need it, and "
-            "the platform pays for the work. The platform knows this computer by a key that "
-            "never leaves it.",
-        )))  # fmt: skip
-        self.key_status = wrapped("")
-        self.agent_id = label("", "agentId")
-        self.agent_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.key_status)
-        layout.addWidget(self.agent_id)
-        layout.addStretch(1)
-
-    def initializePage(self) -> None:
-        if self.identity is not None:
-            return
-        key_file = self.config.resolved(self.paths).key_file
-        try:
-            self.identity, self.key_created = load_or_create_identity(self.paths, self.config)
-        except KeyFileError as exc:
-            self.key_status.setText(error_message(exc))
-            self.key_status.setObjectName("fieldError")
-            return
-        if self.key_created:
-            text = translate(
-                "IdentityPage",
-                "A new key was created in {path}. Keep a copy: it is how you get paid.",
-            )
-        else:
-            text = translate("IdentityPage", "Using your existing key in {path}.")
-        self.key_status.setText(text.format(path=key_file))
-        self.agent_id.setText(
-            translate("IdentityPage", "Agent id: {agent_id}").format(
-                agent_id=self.identity.agent_id
-            )
-        )
-        self.completeChanged.emit()
-
-    def isComplete(self) -> bool:
-        return self.identity is not None
-
-
 class PlatformPage(QWizardPage):
-    """The local reference platform, or a platform URL."""
+    """The Orban platform, practice on this computer, or another platform's address."""
 
     def __init__(self, config: AgentConfig) -> None:
         super().__init__()
         self.setTitle(translate("PlatformPage", "Which platform?"))
         layout = QVBoxLayout(self)
+        self.orban_choice = QRadioButton(translate(
+            "PlatformPage", "The Orban platform ({url}): your GPU's work is paid for"
+        ).format(url=PRODUCTION_PLATFORM_URL))  # fmt: skip
         self.local_choice = QRadioButton(translate(
             "PlatformPage",
-            "Try it out with the local reference platform (it runs inside this app; "
-            "what you earn there is practice)",
+            "Practise on this computer: the local reference platform runs inside this app "
+            "(what you earn there is practice)",
         ))  # fmt: skip
         self.url_choice = QRadioButton(
-            translate("PlatformPage", "Connect to a platform at this address:")
+            translate("PlatformPage", "Another platform at this address:")
         )
-        self.url_edit = QLineEdit(placeholderText="wss://platform.example.com")
+        self.url_edit = QLineEdit(
+            placeholderText=translate("PlatformPage", "platform.example.com or wss://host:port")
+        )
         self.url_error = wrapped("", "fieldError")
         self.url_error.hide()
-        local = normalize_platform_url(config.agent.platform_url) == LOCAL_PLATFORM_URL
-        self.local_choice.setChecked(local)
-        self.url_choice.setChecked(not local)
-        self.url_edit.setText("" if local else config.agent.platform_url)
+        current = normalize_platform_url(config.agent.platform_url)
+        self.orban_choice.setChecked(current == PRODUCTION_PLATFORM_URL)
+        self.local_choice.setChecked(current == LOCAL_PLATFORM_URL)
+        other = current not in (PRODUCTION_PLATFORM_URL, LOCAL_PLATFORM_URL)
+        self.url_choice.setChecked(other)
+        self.url_edit.setText(config.agent.platform_url if other else "")
         self.url_edit.textEdited.connect(lambda _text: self.url_choice.setChecked(True))
-        for widget in (self.local_choice, self.url_choice, self.url_edit, self.url_error):
+        for widget in (
+            self.orban_choice,
+            self.local_choice,
+            self.url_choice,
+            self.url_edit,
+            self.url_error,
+        ):
             layout.addWidget(widget)
         layout.addStretch(1)
 
+    @property
+    def practice(self) -> bool:
+        """Whether the owner chose to practise on the local platform."""
+        return self.local_choice.isChecked()
+
     def chosen_url(self) -> str:
-        return LOCAL_PLATFORM_URL if self.local_choice.isChecked() else self.url_edit.text().strip()
+        if self.orban_choice.isChecked():
+            return PRODUCTION_PLATFORM_URL
+        if self.local_choice.isChecked():
+            return LOCAL_PLATFORM_URL
+        return complete_platform_url(self.url_edit.text())
 
     def validatePage(self) -> bool:
         errors = AgentConfig.validation_errors({"agent": {"platform_url": self.chosen_url()}})
@@ -140,9 +100,9 @@ class PlatformPage(QWizardPage):
 class GpuPage(QWizardPage):
     """Lists the GPUs found; with none, offers simulated ones for a demo."""
 
-    def __init__(self, detect: Callable[[], list[GPUFacts]]) -> None:
+    def __init__(self, detect: Callable[[], list[GPUFacts]], practice: Callable[[], bool]) -> None:
         super().__init__()
-        self._detect = detect
+        self._detect, self._practice = detect, practice
         self.detected: list[GPUFacts] | None = None
         self.tasks = BackgroundTasks("first-run GPU detection")
         self.setTitle(translate("GpuPage", "Your GPUs"))
@@ -156,8 +116,7 @@ class GpuPage(QWizardPage):
         self.demo_note = wrapped(translate(
             "GpuPage",
             "Simulated GPUs do no real work and earn nothing real; the app marks them "
-            "SIMULATED everywhere. Turn them off later with gpu.simulate_gpus = 0 in the "
-            "settings file.",
+            "SIMULATED everywhere. Turn them on or off later in Settings (Simulated GPUs).",
         ), "muted")  # fmt: skip
         for widget in (self.gpu_text, self.demo_choice, self.demo_note):
             layout.addWidget(widget)
@@ -168,6 +127,8 @@ class GpuPage(QWizardPage):
     def initializePage(self) -> None:
         if self.detected is None:
             self.tasks.spawn(self.detect_now(), "detect")
+        else:  # back here after another platform choice: tick the demo only for practice
+            self.demo_choice.setChecked(self._practice())
 
     async def detect_now(self) -> None:
         self.show_detected(await asyncio.to_thread(self._detect))
@@ -184,7 +145,7 @@ class GpuPage(QWizardPage):
                 "No GPU found on this computer. The agent needs an NVIDIA, AMD or Apple GPU to "
                 "take tasks and earn.",
             ))  # fmt: skip
-            self.demo_choice.setChecked(True)
+            self.demo_choice.setChecked(self._practice())
         self.demo_choice.setVisible(not found)
         self.demo_note.setVisible(not found)
         self.completeChanged.emit()

@@ -1,4 +1,4 @@
-"""How the UI writes numbers: money, bytes, durations, percentages and readings not reported.
+"""How the UI writes numbers: money, bytes, durations, times, percentages, readings not reported.
 
 Amounts are integer micro-units (never floats): :func:`money_text` (the core's, so the CLI
 writes them the same way) writes them exactly with at least two decimals. A reading that is
@@ -7,6 +7,8 @@ functions; imports QtCore only for translation.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from PySide6.QtCore import QCoreApplication
 
@@ -58,3 +60,18 @@ def duration_text(seconds: float | None) -> str:
     if minutes:
         return QCoreApplication.translate("Formatting", "{m} min {s} s").format(m=minutes, s=secs)
     return QCoreApplication.translate("Formatting", "{s} s").format(s=secs)
+
+
+def clock_text(moment: datetime.datetime, now: datetime.datetime, seconds: bool = False) -> str:
+    """A local time of day, with "tomorrow" or the date when it is not today.
+
+    ``now`` and ``moment`` are both local (aware or both naive): ``"15:42"``, ``"tomorrow
+    00:00"``, ``"2025-03-04 09:00"``; ``seconds`` adds the seconds (``"15:42:07"``).
+    """
+    time_text = moment.strftime("%H:%M:%S" if seconds else "%H:%M")
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return time_text
+    if days == 1:
+        return QCoreApplication.translate("Formatting", "tomorrow {time}").format(time=time_text)
+    return moment.strftime("%Y-%m-%d ") + time_text

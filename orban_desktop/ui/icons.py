@@ -1,9 +1,9 @@
-"""Icons drawn with QPainter: the app icon and the tray's four state icons.
+"""Icons drawn with QPainter: the app icon and the tray's five state icons.
 
 Each state has its own colour and its own mark, so it reads without colour too: active is a
-green chip with a play mark, paused amber with two bars, offline grey with a dash, error red with
-an exclamation mark. Drawn at several sizes into one ``QIcon``; nothing is read from disk.
-Imports QtCore and QtGui only.
+green chip with a play mark, paused amber with two bars, "no GPU that can earn" slate blue with a
+cross, offline grey with a dash, error red with an exclamation mark. Drawn at several sizes into
+one ``QIcon``; nothing is read from disk. Imports QtCore and QtGui only.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ SIZES = (16, 22, 24, 32, 48, 64, 128)
 STATE_COLOURS = {
     DisplayState.ACTIVE: "#2e9d5b",
     DisplayState.PAUSED: "#d9911a",
+    DisplayState.NO_GPU: "#5a6b8c",
     DisplayState.OFFLINE: "#8a8f98",
     DisplayState.ERROR: "#d23f3f",
 }
@@ -48,6 +49,12 @@ def _mark(painter: QPainter, size: int, state: DisplayState | None) -> None:
     if state is DisplayState.PAUSED:
         painter.drawRect(QRectF(5.5 * unit, 5 * unit, 1.8 * unit, 6 * unit))
         painter.drawRect(QRectF(8.7 * unit, 5 * unit, 1.8 * unit, 6 * unit))
+    elif state is DisplayState.NO_GPU:
+        cross = QPen(QColor("white"), 1.8 * unit)
+        cross.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(cross)
+        painter.drawLine(QPointF(5.5 * unit, 5.5 * unit), QPointF(10.5 * unit, 10.5 * unit))
+        painter.drawLine(QPointF(10.5 * unit, 5.5 * unit), QPointF(5.5 * unit, 10.5 * unit))
     elif state is DisplayState.OFFLINE:
         painter.drawRoundedRect(QRectF(4.5 * unit, 7.1 * unit, 7 * unit, 1.8 * unit), unit, unit)
     elif state is DisplayState.ERROR:

@@ -3,7 +3,9 @@
 :class:`Notifier` listens to the dashboard and calls ``show(title, message, severity)`` (the
 tray's balloon in the app). Finished tasks are grouped, at most one notification per
 ``task_interval_s``, so a busy rig does not flood the desktop; "offline" is said once per spell,
-after ``offline_after_s``. Everything shown is kept in ``shown`` (tests read it). Imports QtCore.
+after ``offline_after_s``. Each kind (:class:`NotificationKind`) can be turned off in Settings
+(``ui.notify_*``, read at the moment of showing, so a change applies at once). Everything shown is
+kept in ``shown`` (tests read it). Imports QtCore.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from orban_desktop.events import ConnectionState, Notice, PayoutReceived, TaskFinished
 from orban_desktop.ui.dashboard import Dashboard
 from orban_desktop.ui.formatting import duration_text, money_text
-from orban_desktop.ui.wording import earning_status_text, notice_text
+from orban_desktop.ui.notice_wording import notice_text
+from orban_desktop.ui.wording import earning_status_text
 
 translate = QCoreApplication.translate
 
@@ -26,6 +29,16 @@ class Severity(StrEnum):
     INFO = "info"
     WARNING = "warning"
     CRITICAL = "critical"
+
+
+class NotificationKind(StrEnum):
+    """What a notification is about; each is the ``[ui]`` setting ``notify_<kind>``."""
+
+    TASK_DONE = "task_done"
+    PAYOUT = "payout"
+    OVERHEATING = "overheating"
+    OFFLINE = "offline"
+    PROBLEMS = "problems"
 
 
 ShowNotification = Callable[[str, str, Severity], None]
@@ -47,6 +60,7 @@ class Notifier(QObject):
         super().__init__(parent)
         self._show = show
         self._clock = clock
+        self._host = dashboard.host
         self.status = dashboard.status
         self.offline_after_s = offline_after_s
         self.task_interval_s = task_interval_s
@@ -64,7 +78,19 @@ class Notifier(QObject):
         self._offline_check.timeout.connect(self.check_offline)
         self._offline_check.start()
 
-    def notify(self, title: str, message: str, severity: Severity = Severity.INFO) -> None:
+    def wanted(self, kind: NotificationKind) -> bool:
+        """Whether the owner wants notifications of ``kind`` (the settings as they are now)."""
+        return bool(getattr(self._host.config.ui, f"notify_{kind.value}", True))
+
+    def notify(
+        self,
+        title: str,
+        message: str,
+        severity: Severity = Severity.INFO,
+        kind: NotificationKind = NotificationKind.PROBLEMS,
+    ) -> None:
+        if not self.wanted(kind):
+            return
         self.shown.append((title, message, severity))
         self._show(title, message, severity)
 
@@ -84,7 +110,7 @@ class Notifier(QObject):
                 count=self._tasks_since
             )
         self._last_task_note, self._tasks_since = now, 0
-        self.notify(translate("Notifier", "Task done"), message)
+        self.notify(translate("Notifier", "Task done"), message, kind=NotificationKind.TASK_DONE)
 
     def on_payout(self, event: PayoutReceived) -> None:
         self.notify(
@@ -92,12 +118,15 @@ class Notifier(QObject):
             translate("Notifier", "Payout of {amount}: {status}.").format(
                 amount=money_text(event.net_micros), status=earning_status_text(event.status)
             ),
+            kind=NotificationKind.PAYOUT,
         )
 
     def on_notice(self, notice: Notice) -> None:
         title, message = notice_text(notice)
-        severity = Severity.WARNING if notice.code == "gpu_overheated" else Severity.CRITICAL
-        self.notify(title, message, severity)
+        hot = notice.code == "gpu_overheated"
+        severity = Severity.WARNING if hot else Severity.CRITICAL
+        kind = NotificationKind.OVERHEATING if hot else NotificationKind.PROBLEMS
+        self.notify(title, message, severity, kind)
 
     def on_status(self) -> None:
         rejected = self.status.state is ConnectionState.AUTH_REJECTED
@@ -127,4 +156,5 @@ class Notifier(QObject):
                 duration=duration_text(offline_for)
             ),
             Severity.WARNING,
+            NotificationKind.OFFLINE,
         )

@@ -1,13 +1,15 @@
-"""What the agent is doing, kept for the window and the tray: state, pause reasons, GPU count.
+"""What the agent is doing, kept for the window and the tray: state, pause reasons, GPUs.
 
 :class:`AgentStatusModel` folds ``ConnectionStateChanged``, ``PauseChanged`` and ``GpuSampled``
-signals from the bridge into one picture and maps it to a :class:`DisplayState` (the tray's four
-icons). It keeps codes and numbers only; :mod:`orban_desktop.ui.wording` turns them into words.
-Imports QtCore and the core's event types.
+signals from the bridge into one picture, with what the dashboard tells it (the platform's
+address, whether a GPU can earn, when a timed pause ends), and maps it to a
+:class:`DisplayState` (the tray's five icons). It keeps codes and numbers only;
+:mod:`orban_desktop.ui.wording` turns them into words. Imports QtCore and the core's event types.
 """
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Callable
 from enum import StrEnum
@@ -16,6 +18,8 @@ from PySide6.QtCore import QObject, Signal
 
 from orban_desktop.events import ConnectionState, ConnectionStateChanged, GpuSampled, PauseChanged
 from orban_desktop.ui.bridge import EventBridge
+from orban_desktop.ui.gpu_readiness import GpuReadiness
+from orban_desktop.ui.timed_pause import local_now
 
 _OFFLINE_STATES = frozenset(
     {
@@ -28,10 +32,11 @@ _OFFLINE_STATES = frozenset(
 
 
 class DisplayState(StrEnum):
-    """The four faces of the tray icon."""
+    """The five faces of the tray icon."""
 
     ACTIVE = "active"
     PAUSED = "paused"
+    NO_GPU = "no_gpu"  # online, but no GPU can earn
     OFFLINE = "offline"
     ERROR = "error"
 
@@ -66,6 +71,11 @@ class AgentStatusModel(QObject):
         self.offline_since: float | None = clock()
         self.gpu_count: int | None = None
         self.simulated_gpus = False
+        self.platform_url = ""
+        self.readiness = GpuReadiness.UNKNOWN
+        self.paused_until: datetime.datetime | None = None
+        #: Local wall-clock time, for "until 13:00" (the dashboard shares its own).
+        self.wall_clock: Callable[[], datetime.datetime] = local_now
         bridge.connection_changed.connect(self.on_connection)
         bridge.pause_changed.connect(self.on_pause)
         bridge.gpu_sampled.connect(self.on_sample)
@@ -92,6 +102,18 @@ class AgentStatusModel(QObject):
         self.pause_reasons = event.reasons
         self.changed.emit()
 
+    def set_readiness(self, readiness: GpuReadiness) -> None:
+        """Whether a GPU can earn (the dashboard works it out from the agent's GPU facts)."""
+        if readiness is not self.readiness:
+            self.readiness = readiness
+            self.changed.emit()
+
+    def set_paused_until(self, end: datetime.datetime | None) -> None:
+        """When the owner's timed pause ends (``None``: no timed pause)."""
+        if end != self.paused_until:
+            self.paused_until = end
+            self.changed.emit()
+
     def on_sample(self, event: GpuSampled) -> None:
         count = len(event.statuses)
         simulated = any(status.simulated for status in event.statuses)
@@ -109,6 +131,8 @@ class AgentStatusModel(QObject):
             return DisplayState.ERROR
         if self.state in _OFFLINE_STATES:
             return DisplayState.OFFLINE
+        if not self.readiness.can_earn:
+            return DisplayState.NO_GPU
         if self.state is ConnectionState.PAUSED or self.pause_reasons:
             return DisplayState.PAUSED
         return DisplayState.ACTIVE

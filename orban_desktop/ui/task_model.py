@@ -1,14 +1,15 @@
 """Running and recent tasks as the Overview and Tasks pages show them.
 
 :class:`TaskBoard` folds ``TaskProgressed``, ``TaskFinished`` and ``EarningRecorded`` into one row
-per task (what it does, where it computes, its rows per second, stage, progress, GPU, duration,
-earning, failure code) and keeps the last
+per task (what it does, when it started, where it computes, its rows per second, stage, progress,
+GPU, duration, earning, failure code) and keeps the last
 ``max_recent`` finished ones. ``changed`` fires with the task id after each update. Imports
 QtCore and the core's events.
 """
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -18,11 +19,12 @@ from PySide6.QtCore import QObject, Signal
 
 from orban_desktop.events import EarningRecorded, TaskFinished, TaskProgressed
 from orban_desktop.ui.bridge import EventBridge
+from orban_desktop.ui.timed_pause import local_now
 
 
 @dataclass
 class TaskRow:
-    """One task as the UI knows it; times are monotonic seconds."""
+    """One task as the UI knows it; times are monotonic seconds, ``started_at`` local time."""
 
     task_id: str
     gpu_index: int | None
@@ -39,6 +41,7 @@ class TaskRow:
     on_cpu: bool = False
     rows_per_s: float | None = None
     canary: bool = False
+    started_at: datetime.datetime | None = None
 
     @property
     def running(self) -> bool:
@@ -61,10 +64,11 @@ class TaskBoard(QObject):
         *,
         max_recent: int = 50,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime.datetime] = local_now,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._clock = clock
+        self._clock, self._wall_clock = clock, wall_clock
         self._max_recent = max_recent
         self._rows: OrderedDict[str, TaskRow] = OrderedDict()
         self._early_earnings: dict[str, EarningRecorded] = {}
@@ -76,6 +80,9 @@ class TaskBoard(QObject):
 
     def now(self) -> float:
         return self._clock()
+
+    def wall_now(self) -> datetime.datetime:
+        return self._wall_clock()
 
     def running(self) -> list[TaskRow]:
         return [row for row in self._rows.values() if row.running]
@@ -91,7 +98,14 @@ class TaskBoard(QObject):
     def _row_for(self, task_id: str, gpu_index: int | None = None) -> TaskRow:
         row = self._rows.get(task_id)
         if row is None:
-            row = TaskRow(task_id, gpu_index, "accepted", 0.0, started=self._clock())
+            row = TaskRow(
+                task_id,
+                gpu_index,
+                "accepted",
+                0.0,
+                started=self._clock(),
+                started_at=self._wall_clock(),
+            )
             self._rows[task_id] = row
         return row
 

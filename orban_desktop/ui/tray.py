@@ -1,10 +1,11 @@
 """The tray icon: the agent's state at a glance, and pause, resume, open and quit at hand.
 
-:class:`Tray` shows one of four icons (active, paused, offline, error) with the state in words as
-tooltip. Its menu says the state and today's earnings, and offers Pause/Resume contribution,
-Open dashboard and Quit; the menu's texts are refreshed each time it opens, so it never shows a
-stale state. A click on the icon opens the dashboard. Notifications are shown as the tray's
-messages. Imports QtWidgets.
+:class:`Tray` shows one of five icons (active, paused, no GPU that can earn, offline, error) with
+the state in words as tooltip. Its menu says the state and today's earnings, and offers
+Pause/Resume contribution, Pause for 1 hour, Pause until tomorrow (it resumes by itself then, and
+the state says until when), Open dashboard and Quit; the menu's texts are refreshed each time it
+opens, so it never shows a stale state. A click on the icon opens the dashboard. Notifications
+are shown as the tray's messages. Imports QtWidgets.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from orban_desktop.ui.formatting import money_text
 from orban_desktop.ui.icons import state_icon
 from orban_desktop.ui.notifications import Severity
 from orban_desktop.ui.status_model import DisplayState
+from orban_desktop.ui.timed_pause import PauseLength
 from orban_desktop.ui.wording import headline
 
 translate = QCoreApplication.translate
@@ -47,6 +49,12 @@ class Tray(QObject):
         self.today_action.setEnabled(False)
         self.pause_action = QAction(self.menu)
         self.pause_action.triggered.connect(dashboard.toggle_pause)
+        self.hour_action = QAction(translate("Tray", "Pause for 1 hour"), self.menu)
+        self.hour_action.triggered.connect(lambda: dashboard.pause_for(PauseLength.ONE_HOUR))
+        self.tomorrow_action = QAction(translate("Tray", "Pause until tomorrow"), self.menu)
+        self.tomorrow_action.triggered.connect(
+            lambda: dashboard.pause_for(PauseLength.UNTIL_TOMORROW)
+        )
         self.open_action = QAction(translate("Tray", "Open dashboard"), self.menu)
         self.open_action.triggered.connect(self.open_requested)
         self.quit_action = QAction(translate("Tray", "Quit Orban Agent"), self.menu)
@@ -54,7 +62,8 @@ class Tray(QObject):
         for action in (self.state_action, self.today_action):
             self.menu.addAction(action)
         self.menu.addSeparator()
-        self.menu.addAction(self.pause_action)
+        for action in (self.pause_action, self.hour_action, self.tomorrow_action):
+            self.menu.addAction(action)
         self.menu.addAction(self.open_action)
         self.menu.addSeparator()
         self.menu.addAction(self.quit_action)
@@ -96,6 +105,8 @@ class Tray(QObject):
             if self.status.user_paused
             else translate("Tray", "Pause contribution")
         )
+        self.hour_action.setVisible(not self.status.user_paused)
+        self.tomorrow_action.setVisible(not self.status.user_paused)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from orban_desktop.events import ConnectionState, Notice, RealWorkChecked
-from orban_desktop.ui.error_text import details_text
+from orban_desktop.events import ConnectionState, RealWorkChecked
+from orban_desktop.ui.formatting import clock_text
+from orban_desktop.ui.state_wording import (
+    no_gpu_advice,
+    no_gpu_headline,
+    split_detail,
+    unreachable_text,
+)
 from orban_desktop.ui.status_model import AgentStatusModel, DisplayState
 
 translate = QCoreApplication.translate
@@ -20,6 +26,7 @@ def display_state_text(state: DisplayState) -> str:
     return {
         DisplayState.ACTIVE: translate("Wording", "Active"),
         DisplayState.PAUSED: translate("Wording", "Paused"),
+        DisplayState.NO_GPU: translate("Wording", "No GPU that can earn"),
         DisplayState.OFFLINE: translate("Wording", "Offline"),
         DisplayState.ERROR: translate("Wording", "Needs attention"),
     }[state]
@@ -46,20 +53,44 @@ def headline(model: AgentStatusModel) -> str:
     if state is ConnectionState.AUTH_REJECTED:
         return translate("Wording", "Key rejected: see below for what to do")
     if state is ConnectionState.OFFLINE:
-        seconds = model.retry_in_s()
-        if model.reason == "gave_up":
-            return translate("Wording", "Offline: stopped retrying")
-        if seconds is not None:
-            return translate("Wording", "Offline: retrying in {seconds} s").format(seconds=seconds)
-        return translate("Wording", "Offline")
+        return _offline_headline(model)
     if state in (ConnectionState.CONNECTING, ConnectionState.AUTHENTICATING):
         return translate("Wording", "Connecting…")
     if state is ConnectionState.STOPPED:
         return translate("Wording", "Stopped")
+    if not model.readiness.can_earn:
+        return no_gpu_headline(model.readiness)
     if model.pause_reasons:
-        reasons = ", ".join(pause_reason_text(code) for code in sorted(model.pause_reasons))
+        reasons = ", ".join(_pause_reason(model, code) for code in sorted(model.pause_reasons))
         return translate("Wording", "Paused: {reasons}").format(reasons=reasons)
     return translate("Wording", "Connected")
+
+
+def _offline_headline(model: AgentStatusModel) -> str:
+    """The reason in words when the core gave one (never the word "connected")."""
+    seconds = model.retry_in_s()
+    if model.detail:
+        reason = unreachable_text(model.platform_url, model.detail)
+        if model.reason == "gave_up":
+            return translate("Wording", "{reason}. Stopped retrying").format(reason=reason)
+        if seconds is not None:
+            return translate("Wording", "{reason}. Retrying in {seconds} s").format(
+                reason=reason, seconds=seconds
+            )
+        return reason
+    if model.reason == "gave_up":
+        return translate("Wording", "Offline: stopped retrying")
+    if seconds is not None:
+        return translate("Wording", "Offline: retrying in {seconds} s").format(seconds=seconds)
+    return translate("Wording", "Offline")
+
+
+def _pause_reason(model: AgentStatusModel, code: str) -> str:
+    if code == "user" and model.paused_until is not None:
+        return translate("Wording", "you paused contribution until {time}").format(
+            time=clock_text(model.paused_until, model.wall_clock())
+        )
+    return pause_reason_text(code)
 
 
 def advice(model: AgentStatusModel) -> str:
@@ -86,12 +117,17 @@ def advice(model: AgentStatusModel) -> str:
             "Wording", "Check your network connection and the platform URL, then press Retry now."
         )
     if model.state is ConnectionState.OFFLINE:
-        return translate("Wording", "The agent reconnects by itself; running tasks keep going.")
-    if model.gpu_count == 0:
+        more = split_detail(model.detail)[1] if model.detail else ""
+        text = translate("Wording", "The agent reconnects by itself; running tasks keep going.")
+        return f"{more} {text}" if more else text
+    if not model.readiness.can_earn:
+        return no_gpu_advice(model.readiness)
+    if "user" in model.pause_reasons and model.paused_until is not None:
         return translate(
             "Wording",
-            "No GPU found: this computer has no GPU the agent can use, so it cannot earn.",
-        )
+            "Running tasks finish; no new tasks are taken until {time}, then contribution "
+            "resumes by itself.",
+        ).format(time=clock_text(model.paused_until, model.wall_clock()))
     if "user" in model.pause_reasons:
         return translate(
             "Wording", "Running tasks finish; no new tasks are taken until you resume."
@@ -155,41 +191,3 @@ def real_work_text(event: RealWorkChecked) -> str:
         "Real tasks need Docker or a runner environment: {reason} Until then only small "
         "canary tasks run here.",
     ).format(reason=event.detail)
-
-
-def notice_text(notice: Notice) -> tuple[str, str]:
-    """A notice as a notification's ``(title, message)``."""
-    params = notice.params
-    if notice.code == "gpu_overheated":
-        return (
-            translate("Wording", "GPU too hot"),
-            translate(
-                "Wording",
-                "GPU {index} reached its temperature limit; new tasks wait until it cools.",
-            ).format(index=params.get("gpu_index", "?")),
-        )
-    if notice.code == "platform_error":
-        return (
-            translate("Wording", "Platform error"),
-            translate("Wording", "The platform reported: {message}").format(
-                message=params.get("message", params.get("code", "?"))
-            ),
-        )
-    if notice.code == "presence_unknown":
-        return (
-            translate("Wording", "Cannot tell whether you are away"),
-            translate(
-                "Wording",
-                '{reason} Work stays paused while "Only when I\'m away" is on; turn it off in '
-                "Settings to work at any time.",
-            ).format(reason=params.get("reason") or ""),
-        )
-    if notice.code == "agent_stopped":
-        _title, message = details_text(params)
-        return (
-            translate("Wording", "The agent stopped"),
-            translate("Wording", "The agent stopped unexpectedly: {message}").format(
-                message=message or "?"
-            ),
-        )
-    return notice.code, ", ".join(f"{key}={value}" for key, value in params.items())

@@ -114,10 +114,24 @@ def test_defaults_point_at_the_local_platform() -> None:
     assert PRODUCTION_PLATFORM_URL == "wss://platform.orban.ai"
     assert config.agent.platform_url == LOCAL_PLATFORM_URL
     assert config.agent.agent_id is None
-    assert config.gpu.max_concurrent_tasks == 1
+    assert config.gpu.max_concurrent_tasks is None  # one per usable GPU
     assert config.gpu.simulate_gpus == 0
+    assert (config.ui.notify_task_done, config.ui.notify_problems) == (True, True)
     assert config.network.max_retries is None
     assert config.energy.electricity_price.micros == 0
+
+
+@pytest.mark.parametrize(
+    ("setting", "usable_gpus", "limit"),
+    [(None, 4, 4), (None, 1, 1), (None, 0, 1), (2, 4, 2), (3, 0, 3)],
+)
+def test_tasks_at_once_is_one_per_usable_gpu_unless_set(
+    setting: int | None, usable_gpus: int, limit: int
+) -> None:
+    gpu = AgentConfig.from_toml_data(
+        {} if setting is None else {"gpu": {"max_concurrent_tasks": setting}}
+    ).gpu
+    assert gpu.tasks_at_once(usable_gpus) == limit
 
 
 def test_missing_file_gives_defaults_and_is_not_created(tmp_path: Path) -> None:

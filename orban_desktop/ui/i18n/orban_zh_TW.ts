@@ -49,8 +49,8 @@
         <translation>匯出 CSV…</translation>
     </message>
     <message>
-        <source>Total (confirmed + paid)</source>
-        <translation>總計（已確認＋已支付）</translation>
+        <source>Earned (all time)</source>
+        <translation>已賺取（全部）</translation>
     </message>
     <message>
         <source>Today</source>
@@ -69,6 +69,14 @@
         <translation>已支付</translation>
     </message>
     <message>
+        <source>Net of electricity</source>
+        <translation>扣除電費後</translation>
+    </message>
+    <message>
+        <source>Pace (last day)</source>
+        <translation>速度（最近一天）</translation>
+    </message>
+    <message>
         <source>‹ Newer</source>
         <translation>‹ 較新</translation>
     </message>
@@ -79,6 +87,26 @@
     <message>
         <source>Page {page} of {pages} · {count} records</source>
         <translation>第 {page} / {pages} 頁 · 共 {count} 筆紀錄</translation>
+    </message>
+    <message>
+        <source>price is in {currency}</source>
+        <translation>電價以 {currency} 計</translation>
+    </message>
+    <message>
+        <source>set a price per kWh</source>
+        <translation>請設定每度電價</translation>
+    </message>
+    <message>
+        <source>{count} not measured</source>
+        <translation>{count} 筆未量測</translation>
+    </message>
+    <message>
+        <source>{per_hour}/h · {month}/month</source>
+        <translation>{per_hour}/小時 · {month}/月</translation>
+    </message>
+    <message>
+        <source>net {month}/month</source>
+        <translation>淨額 {month}/月</translation>
     </message>
     <message>
         <source>Export earnings</source>
@@ -203,6 +231,22 @@ Fix them, or move the file away to start again from the defaults.</source>
         <source>Cannot use the local database {path}: {detail}.</source>
         <translation>無法使用本機資料庫 {path}：{detail}。</translation>
     </message>
+    <message>
+        <source>The Orban Agent desktop app (pid {pid}) already runs with these files. Quit it (Quit in its window or tray menu, or `orban-agent stop`) before starting another agent.</source>
+        <translation>Orban Agent 桌面程式（pid {pid}）已使用這些檔案執行中。請先結束它（視窗或系統匣選單中的「結束」，或 `orban-agent stop`），再啟動另一個代理程式。</translation>
+    </message>
+    <message>
+        <source>A headless Orban agent (pid {pid}) already runs with these files. See it with `orban-agent status`; stop it with `orban-agent stop` before starting another.</source>
+        <translation>一個無介面的 Orban 代理程式（pid {pid}）已使用這些檔案執行中。可用 `orban-agent status` 查看；啟動另一個之前，請用 `orban-agent stop` 停止它。</translation>
+    </message>
+    <message>
+        <source>An agent (pid {pid}) already runs with these files. See it with `orban-agent status`; stop it with `orban-agent stop` before starting another.</source>
+        <translation>一個代理程式（pid {pid}）已使用這些檔案執行中。可用 `orban-agent status` 查看；啟動另一個之前，請用 `orban-agent stop` 停止它。</translation>
+    </message>
+    <message>
+        <source>Another agent is starting with these files right now. See it with `orban-agent status` in a moment.</source>
+        <translation>另一個代理程式正使用這些檔案啟動中。稍後可用 `orban-agent status` 查看。</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunWizard</name>
@@ -251,6 +295,10 @@ Fix them, or move the file away to start again from the defaults.</source>
     <message>
         <source>{s} s</source>
         <translation>{s} 秒</translation>
+    </message>
+    <message>
+        <source>tomorrow {time}</source>
+        <translation>明天 {time}</translation>
     </message>
 </context>
 <context>
@@ -354,8 +402,8 @@ Fix them, or move the file away to start again from the defaults.</source>
         <translation>使用 {count} 個模擬 GPU 進行示範</translation>
     </message>
     <message>
-        <source>Simulated GPUs do no real work and earn nothing real; the app marks them SIMULATED everywhere. Turn them off later with gpu.simulate_gpus = 0 in the settings file.</source>
-        <translation>模擬 GPU 不做真正的運算，也不會賺取真正的收益；程式在各處都會標示「模擬」。之後可在設定檔中設定 gpu.simulate_gpus = 0 關閉。</translation>
+        <source>Simulated GPUs do no real work and earn nothing real; the app marks them SIMULATED everywhere. Turn them on or off later in Settings (Simulated GPUs).</source>
+        <translation>模擬 GPU 不做真正的工作，也不會賺到真正的收益；程式在各處都會標示為「模擬」。之後可在「設定」（模擬 GPU）中開啟或關閉。</translation>
     </message>
     <message>
         <source>Found {count} GPU(s):</source>
@@ -383,10 +431,6 @@ Fix them, or move the file away to start again from the defaults.</source>
     <message>
         <source>SIMULATED</source>
         <translation>模擬</translation>
-    </message>
-    <message>
-        <source>No GPU found on this computer</source>
-        <translation>這台電腦上找不到 GPU</translation>
     </message>
     <message>
         <source>Memory</source>
@@ -428,16 +472,48 @@ Fix them, or move the file away to start again from the defaults.</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <source>GPU hours</source>
-        <translation>GPU 時數</translation>
+        <source>{hours} GPU h × {rate}/h</source>
+        <translation>{hours} GPU 小時 × {rate}/小時</translation>
+    </message>
+    <message>
+        <source>× {bonus} bonus (implied)</source>
+        <translation>× {bonus} 加成（推算）</translation>
+    </message>
+    <message>
+        <source>× {bonus} bonus</source>
+        <translation>× {bonus} 加成</translation>
+    </message>
+    <message>
+        <source>not measured</source>
+        <translation>未量測</translation>
+    </message>
+    <message>
+        <source>no price set</source>
+        <translation>未設定電價</translation>
     </message>
     <message>
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
+        <source>How it was made</source>
+        <translation>計算方式</translation>
+    </message>
+    <message>
+        <source>Energy</source>
+        <translation>耗電</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>淨額</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Payout expected</source>
+        <translation>預計撥款</translation>
     </message>
     <message>
         <source>Note</source>
@@ -451,12 +527,24 @@ Fix them, or move the file away to start again from the defaults.</source>
 <context>
     <name>IdentityPage</name>
     <message>
+        <source>Back up the identity key</source>
+        <translation>備份身分金鑰</translation>
+    </message>
+    <message>
         <source>Your agent&apos;s identity</source>
         <translation>您的代理程式身分</translation>
     </message>
     <message>
         <source>Orban Agent lends your GPU to the Orban platform while you do not need it, and the platform pays for the work. The platform knows this computer by a key that never leaves it.</source>
         <translation>Orban Agent 會在您不需要 GPU 時，把它借給 Orban 平台運算，平台會為這些工作付費。平台透過一把金鑰辨識這台電腦，這把金鑰永遠不會離開本機。</translation>
+    </message>
+    <message>
+        <source>Copy agent id</source>
+        <translation>複製代理程式 ID</translation>
+    </message>
+    <message>
+        <source>Back up key…</source>
+        <translation>備份金鑰…</translation>
     </message>
     <message>
         <source>A new key was created in {path}. Keep a copy: it is how you get paid.</source>
@@ -469,6 +557,18 @@ Fix them, or move the file away to start again from the defaults.</source>
     <message>
         <source>Agent id: {agent_id}</source>
         <translation>代理程式 ID：{agent_id}</translation>
+    </message>
+    <message>
+        <source>The agent id is on the clipboard.</source>
+        <translation>代理程式 ID 已複製到剪貼簿。</translation>
+    </message>
+    <message>
+        <source>There is already a file at {path}. A backup never replaces a file: choose another name.</source>
+        <translation>{path} 已經有檔案。備份絕不會覆蓋既有檔案：請改用其他檔名。</translation>
+    </message>
+    <message>
+        <source>The key was backed up to {path} (readable only by you). Keep it somewhere safe: whoever has it can work as this agent.</source>
+        <translation>金鑰已備份到 {path}（只有您能讀取）。請妥善保管：任何取得它的人都能以這個代理程式的身分工作。</translation>
     </message>
 </context>
 <context>
@@ -610,6 +710,14 @@ Fix them, or move the file away to start again from the defaults.</source>
         <translation>目前的任務</translation>
     </message>
     <message>
+        <source>Pause for 1 hour</source>
+        <translation>暫停 1 小時</translation>
+    </message>
+    <message>
+        <source>Pause until tomorrow</source>
+        <translation>暫停到明天</translation>
+    </message>
+    <message>
         <source>Retry now</source>
         <translation>立即重試</translation>
     </message>
@@ -618,8 +726,8 @@ Fix them, or move the file away to start again from the defaults.</source>
         <translation>本機參考平台（在本程式內執行）</translation>
     </message>
     <message>
-        <source>Agent {agent_id} · connected to {platform}</source>
-        <translation>代理程式 {agent_id} · 連線至 {platform}</translation>
+        <source>Agent {agent_id} · platform: {platform}</source>
+        <translation>代理程式 {agent_id} · 平台：{platform}</translation>
     </message>
     <message>
         <source>DEMO with SIMULATED GPUs</source>
@@ -633,10 +741,6 @@ Fix them, or move the file away to start again from the defaults.</source>
         <source>Pause contribution</source>
         <translation>暫停貢獻</translation>
     </message>
-    <message>
-        <source>No GPU found on this computer. Without one the agent cannot take tasks. For a demo, start with simulated GPUs: orban-desktop --demo</source>
-        <translation>這台電腦上找不到 GPU，沒有 GPU 代理程式就無法接任務。若要示範，請以模擬 GPU 啟動：orban-desktop --demo</translation>
-    </message>
 </context>
 <context>
     <name>PayoutTable</name>
@@ -649,12 +753,24 @@ Fix them, or move the file away to start again from the defaults.</source>
         <translation>任務</translation>
     </message>
     <message>
+        <source>Gross</source>
+        <translation>總額</translation>
+    </message>
+    <message>
+        <source>Fee</source>
+        <translation>手續費</translation>
+    </message>
+    <message>
         <source>Net</source>
         <translation>淨額</translation>
     </message>
     <message>
         <source>Status</source>
         <translation>狀態</translation>
+    </message>
+    <message>
+        <source>The platform pays confirmed earnings in a payout it announces, net of its fee; nothing has been paid to this agent yet. Each record shows when it is expected to be paid.</source>
+        <translation>平台會在公告的撥款中支付已確認的收益（扣除手續費）；目前尚未支付任何款項給這個代理程式。每筆紀錄都會顯示預計撥款的時間。</translation>
     </message>
 </context>
 <context>
@@ -664,12 +780,20 @@ Fix them, or move the file away to start again from the defaults.</source>
         <translation>要連線到哪個平台？</translation>
     </message>
     <message>
-        <source>Try it out with the local reference platform (it runs inside this app; what you earn there is practice)</source>
-        <translation>使用本機參考平台試用（在本程式內執行；在那裡賺到的只是練習）</translation>
+        <source>The Orban platform ({url}): your GPU&apos;s work is paid for</source>
+        <translation>Orban 平台（{url}）：您的 GPU 工作會獲得報酬</translation>
     </message>
     <message>
-        <source>Connect to a platform at this address:</source>
-        <translation>連線到此位址的平台：</translation>
+        <source>Practise on this computer: the local reference platform runs inside this app (what you earn there is practice)</source>
+        <translation>在這台電腦上練習：本機參考平台在本程式內執行（在那裡賺到的只是練習）</translation>
+    </message>
+    <message>
+        <source>Another platform at this address:</source>
+        <translation>位於此網址的其他平台：</translation>
+    </message>
+    <message>
+        <source>platform.example.com or wss://host:port</source>
+        <translation>platform.example.com 或 wss://主機:連接埠</translation>
     </message>
 </context>
 <context>
@@ -698,6 +822,10 @@ Fix them, or move the file away to start again from the defaults.</source>
 <context>
     <name>SettingsFields</name>
     <message>
+        <source>platform.example.com or wss://host:port</source>
+        <translation>platform.example.com 或 wss://主機:連接埠</translation>
+    </message>
+    <message>
         <source>Use the local platform</source>
         <translation>使用本機平台</translation>
     </message>
@@ -710,8 +838,16 @@ Fix them, or move the file away to start again from the defaults.</source>
         <translation>用於任務的 GPU</translation>
     </message>
     <message>
+        <source>Simulated GPUs</source>
+        <translation>模擬 GPU</translation>
+    </message>
+    <message>
         <source>VRAM kept free</source>
         <translation>保留的 VRAM</translation>
+    </message>
+    <message>
+        <source>One per usable GPU</source>
+        <translation>每個可用 GPU 一個</translation>
     </message>
     <message>
         <source>Tasks at once</source>
@@ -778,6 +914,10 @@ Fix them, or move the file away to start again from the defaults.</source>
         <translation>登入時啟動 Orban Agent</translation>
     </message>
     <message>
+        <source>Notify me about</source>
+        <translation>通知我以下事項</translation>
+    </message>
+    <message>
         <source>System language</source>
         <translation>系統語言</translation>
     </message>
@@ -808,6 +948,37 @@ Fix them, or move the file away to start again from the defaults.</source>
     <message>
         <source>SIMULATED</source>
         <translation>模擬</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsNotifications</name>
+    <message>
+        <source>Tasks done</source>
+        <translation>任務完成</translation>
+    </message>
+    <message>
+        <source>Payouts</source>
+        <translation>撥款</translation>
+    </message>
+    <message>
+        <source>A GPU too hot</source>
+        <translation>GPU 溫度過高</translation>
+    </message>
+    <message>
+        <source>Offline for 10 minutes</source>
+        <translation>離線 10 分鐘</translation>
+    </message>
+    <message>
+        <source>Problems that need you (key rejected, agent stopped)</source>
+        <translation>需要您處理的問題（金鑰遭拒、代理程式停止）</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>關閉</translation>
+    </message>
+    <message>
+        <source>Set by --demo or --simulate-gpus for this run; start without them to use this setting.</source>
+        <translation>本次執行由 --demo 或 --simulate-gpus 決定；不加這些參數啟動時才會使用此設定。</translation>
     </message>
 </context>
 <context>
@@ -858,6 +1029,48 @@ Fix them, or move the file away to start again from the defaults.</source>
     </message>
 </context>
 <context>
+    <name>Sparkline</name>
+    <message>
+        <source>The right edge is now</source>
+        <translation>最右邊是現在</translation>
+    </message>
+</context>
+<context>
+    <name>StateWording</name>
+    <message>
+        <source>No GPU that can earn: every GPU is switched off</source>
+        <translation>沒有可賺取收益的 GPU：所有 GPU 都已關閉</translation>
+    </message>
+    <message>
+        <source>No GPU that can earn: SIMULATED GPUs earn nothing on a real platform</source>
+        <translation>沒有可賺取收益的 GPU：模擬 GPU 在真正的平台上賺不到收益</translation>
+    </message>
+    <message>
+        <source>No GPU that can earn: none found on this computer</source>
+        <translation>沒有可賺取收益的 GPU：這台電腦上找不到 GPU</translation>
+    </message>
+    <message>
+        <source>The agent takes no tasks while every GPU is switched off. Switch one on on the GPUs page or in Settings.</source>
+        <translation>所有 GPU 都關閉時，代理程式不會接任務。請在「GPU」頁面或「設定」中開啟至少一個。</translation>
+    </message>
+    <message>
+        <source>Simulated GPUs only practise on the local platform. To earn, use a computer with an NVIDIA, AMD or Apple GPU and turn simulated GPUs off in Settings; to practise, choose the local platform in Settings.</source>
+        <translation>模擬 GPU 只能在本機平台上練習。若要賺取收益，請使用配備 NVIDIA、AMD 或 Apple GPU 的電腦，並在「設定」中關閉模擬 GPU；若要練習，請在「設定」中選擇本機平台。</translation>
+    </message>
+    <message>
+        <source>Without a GPU the agent takes no tasks. If this computer has an NVIDIA GPU, install its driver and check that nvidia-smi lists it, then restart Orban Agent. To try the app without one, turn on simulated GPUs in Settings or start orban-desktop --demo.</source>
+        <translation>沒有 GPU 時，代理程式不會接任務。如果這台電腦有 NVIDIA GPU，請安裝驅動程式，並確認 nvidia-smi 有列出它，然後重新啟動 Orban Agent。若想在沒有 GPU 的情況下試用，請在「設定」中開啟模擬 GPU，或執行 orban-desktop --demo。</translation>
+    </message>
+    <message>
+        <source>Cannot reach the platform: {reason}</source>
+        <translation>無法連上平台：{reason}</translation>
+    </message>
+    <message>
+        <source>Cannot reach {platform}: {reason}</source>
+        <translation>無法連上 {platform}：{reason}</translation>
+    </message>
+</context>
+<context>
     <name>TasksView</name>
     <message>
         <source>Tasks</source>
@@ -866,6 +1079,10 @@ Fix them, or move the file away to start again from the defaults.</source>
     <message>
         <source>Task</source>
         <translation>任務</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>開始時間</translation>
     </message>
     <message>
         <source>Runs on</source>
@@ -911,6 +1128,14 @@ Fix them, or move the file away to start again from the defaults.</source>
 <context>
     <name>Tray</name>
     <message>
+        <source>Pause for 1 hour</source>
+        <translation>暫停 1 小時</translation>
+    </message>
+    <message>
+        <source>Pause until tomorrow</source>
+        <translation>暫停到明天</translation>
+    </message>
+    <message>
         <source>Open dashboard</source>
         <translation>開啟主控台</translation>
     </message>
@@ -944,6 +1169,10 @@ Fix them, or move the file away to start again from the defaults.</source>
     <message>
         <source>Paused</source>
         <translation>已暫停</translation>
+    </message>
+    <message>
+        <source>No GPU that can earn</source>
+        <translation>沒有可賺取收益的 GPU</translation>
     </message>
     <message>
         <source>Offline</source>
@@ -1018,6 +1247,18 @@ Fix them, or move the file away to start again from the defaults.</source>
         <translation>已連線</translation>
     </message>
     <message>
+        <source>{reason}. Stopped retrying</source>
+        <translation>{reason}。已停止重試</translation>
+    </message>
+    <message>
+        <source>{reason}. Retrying in {seconds} s</source>
+        <translation>{reason}。{seconds} 秒後重試</translation>
+    </message>
+    <message>
+        <source>you paused contribution until {time}</source>
+        <translation>您暫停了貢獻，直到 {time}</translation>
+    </message>
+    <message>
         <source>The platform refused the key of agent {agent_id}. Check that this agent is registered with your platform account, or import the key you registered, then press Retry now.</source>
         <translation>平台拒絕了代理程式 {agent_id} 的金鑰。請確認此代理程式已登記在您的平台帳戶下，或匯入您登記過的金鑰，然後按「立即重試」。</translation>
     </message>
@@ -1030,8 +1271,8 @@ Fix them, or move the file away to start again from the defaults.</source>
         <translation>代理程式會自動重新連線；執行中的任務會繼續進行。</translation>
     </message>
     <message>
-        <source>No GPU found: this computer has no GPU the agent can use, so it cannot earn.</source>
-        <translation>找不到 GPU：這台電腦沒有代理程式可用的 GPU，因此無法賺取收益。</translation>
+        <source>Running tasks finish; no new tasks are taken until {time}, then contribution resumes by itself.</source>
+        <translation>執行中的任務會完成；在 {time} 之前不接新任務，之後會自動恢復貢獻。</translation>
     </message>
     <message>
         <source>Running tasks finish; no new tasks are taken until you resume.</source>

@@ -6,7 +6,9 @@ The right side shows the chosen GPU's facts (name, memory, compute capability, d
 reported" where the driver does not say) and
 :class:`~orban_desktop.ui.widgets.gpu_charts.GpuCharts` over the last 5 minutes or hour, redrawn
 on every sample while the page is visible from the readings the window itself kept
-(:class:`~orban_desktop.ui.gpu_ring.GpuSampleRing`), never from the core's history.
+(:class:`~orban_desktop.ui.gpu_ring.GpuSampleRing`), never from the core's history. With no GPU
+at all the page shows an empty state instead (why no GPU can earn and what to do), never empty
+charts.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +35,9 @@ from orban_desktop.events import GpuSampled
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.ui.bridge import EventBridge
 from orban_desktop.ui.formatting import gib_text, not_reported
+from orban_desktop.ui.gpu_readiness import GpuReadiness
 from orban_desktop.ui.gpu_ring import GpuSampleRing
+from orban_desktop.ui.state_wording import no_gpu_advice, no_gpu_headline
 from orban_desktop.ui.theme import Theme
 from orban_desktop.ui.widgets.gpu_card import gpu_title, simulated_badge
 from orban_desktop.ui.widgets.gpu_charts import GpuCharts
@@ -61,8 +66,15 @@ class GpusView(QWidget):
         super().__init__(parent)
         self.host, self.ring = host, ring
         self._set_enabled = set_enabled
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 16)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(20, 16, 20, 16)
+        self.empty = self._empty_state()
+        page.addWidget(self.empty)
+        self.content = QWidget()
+        page.addWidget(self.content, 1)
+        page.addStretch(0)  # keeps the empty state at the top while the charts are hidden
+        layout = QHBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
         left = QVBoxLayout()
         left.addWidget(QLabel(translate("GpusView", "GPUs (checked: used for tasks)")))
         self.gpu_list = QListWidget()
@@ -94,6 +106,15 @@ class GpusView(QWidget):
         bridge.gpu_sampled.connect(self._on_sample)
         self.reload_gpus()
 
+    def _empty_state(self) -> QWidget:
+        card = card_frame()
+        column = QVBoxLayout(card)
+        column.addWidget(label(no_gpu_headline(GpuReadiness.NONE_FOUND), "pageTitle"))
+        column.addWidget(label(no_gpu_advice(GpuReadiness.NONE_FOUND), "advice", wrap=True))
+        card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        card.hide()
+        return card
+
     @property
     def window_s(self) -> int:
         return int(self.window_choice.currentData())
@@ -117,12 +138,11 @@ class GpusView(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, facts.index)
             self.gpu_list.addItem(item)
         self.gpu_list.blockSignals(False)
+        self.empty.setVisible(not self.facts)
+        self.content.setVisible(bool(self.facts))
         if self.facts:
             self.gpu_list.setCurrentRow(min(current, len(self.facts) - 1))
             self._select(self.gpu_list.currentRow())
-        else:
-            self.title.setText(translate("GpusView", "No GPU found on this computer"))
-            self.badge.hide()
 
     def selected(self) -> GPUFacts | None:
         row = self.gpu_list.currentRow()

@@ -1,6 +1,7 @@
 """The Overview page: is the agent working, what each GPU does, what it has earned.
 
-A status card (state icon, the state in words with what to do, pause/resume and retry buttons),
+A status card (state icon, the state in words with what to do, pause/resume, timed pauses
+("Pause for 1 hour", "Pause until tomorrow") and retry buttons),
 tiles for today's, pending and total earnings and the tasks done, the running tasks with their
 progress, and one :class:`~orban_desktop.ui.widgets.gpu_card.GpuCard` per GPU with a live
 sparkline. While a reconnect is planned, the countdown ticks every second. Imports QtWidgets.
@@ -25,6 +26,7 @@ from orban_desktop.ui.dashboard import Dashboard
 from orban_desktop.ui.formatting import money_text
 from orban_desktop.ui.icons import state_icon
 from orban_desktop.ui.status_model import DisplayState
+from orban_desktop.ui.timed_pause import PauseLength
 from orban_desktop.ui.widgets.gpu_card import GpuCard
 from orban_desktop.ui.widgets.labels import card_frame, label
 from orban_desktop.ui.widgets.stat_tile import StatTile
@@ -64,7 +66,7 @@ class OverviewView(QScrollArea):
         tasks_layout = QVBoxLayout(tasks_card)
         tasks_layout.addWidget(label(translate("OverviewView", "Current tasks"), "pageTitle"))
         self.tasks = RunningTaskList(board)
-        self.tasks.set_capacity(self.host.config.gpu.max_concurrent_tasks)
+        self._show_capacity()
         dashboard.restarted.connect(self._show_capacity)
         dashboard.gpus_changed.connect(self._show_capacity)
         tasks_layout.addWidget(self.tasks)
@@ -77,9 +79,6 @@ class OverviewView(QScrollArea):
         self.gpu_grid = QGridLayout()
         self.gpu_grid.setSpacing(12)
         layout.addLayout(self.gpu_grid)
-        self.no_gpu = label("", "muted")
-        self.no_gpu.setWordWrap(True)
-        layout.addWidget(self.no_gpu)
         layout.addStretch(1)
         self.cards: dict[int, GpuCard] = {}
         self._shown_state: DisplayState | None = None
@@ -99,7 +98,7 @@ class OverviewView(QScrollArea):
         self.state_icon = QLabel()
         layout.addWidget(self.state_icon)
         texts = QVBoxLayout()
-        self.headline = label("", "headline")
+        self.headline = label("", "headline", wrap=True)
         self.advice = label("", "advice")
         self.advice.setWordWrap(True)
         self.identity = label("", "muted")
@@ -110,16 +109,25 @@ class OverviewView(QScrollArea):
         buttons = QVBoxLayout()
         self.pause_button = QPushButton()
         self.pause_button.clicked.connect(self.dashboard.toggle_pause)
+        self.hour_button = QPushButton(translate("OverviewView", "Pause for 1 hour"))
+        self.hour_button.clicked.connect(lambda: self.dashboard.pause_for(PauseLength.ONE_HOUR))
+        self.tomorrow_button = QPushButton(translate("OverviewView", "Pause until tomorrow"))
+        self.tomorrow_button.clicked.connect(
+            lambda: self.dashboard.pause_for(PauseLength.UNTIL_TOMORROW)
+        )
         self.retry_button = QPushButton(translate("OverviewView", "Retry now"))
         self.retry_button.clicked.connect(self.host.retry_now)
-        buttons.addWidget(self.pause_button)
+        for button in (self.pause_button, self.hour_button, self.tomorrow_button):
+            buttons.addWidget(button)
         buttons.addWidget(self.retry_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         return card
 
     def _show_capacity(self) -> None:
-        self.tasks.set_capacity(self.host.config.gpu.max_concurrent_tasks)
+        host = self.host
+        usable = sum(1 for f in host.gpu_facts() if host.gpu_enabled(f.index))
+        self.tasks.set_capacity(host.config.gpu.tasks_at_once(usable))
 
     def show_status(self) -> None:
         status = self.status
@@ -134,7 +142,7 @@ class OverviewView(QScrollArea):
             where = translate("OverviewView", "the local reference platform (inside this app)")
         else:
             where = self.host.config.agent.platform_url
-        identity = translate("OverviewView", "Agent {agent_id} · connected to {platform}").format(
+        identity = translate("OverviewView", "Agent {agent_id} · platform: {platform}").format(
             agent_id=status.agent_id, platform=where
         )
         if status.simulated_gpus:
@@ -145,6 +153,8 @@ class OverviewView(QScrollArea):
             if status.user_paused
             else translate("OverviewView", "Pause contribution")
         )
+        self.hour_button.setVisible(not status.user_paused)
+        self.tomorrow_button.setVisible(not status.user_paused)
         offline = status.display_state in (DisplayState.OFFLINE, DisplayState.ERROR)
         self.retry_button.setVisible(offline)
         ticking = status.retry_deadline is not None
@@ -152,14 +162,6 @@ class OverviewView(QScrollArea):
             self._countdown.start()
         elif not ticking:
             self._countdown.stop()
-        self.no_gpu.setVisible(status.gpu_count == 0)
-        self.no_gpu.setText(
-            translate(
-                "OverviewView",
-                "No GPU found on this computer. Without one the agent cannot take tasks. "
-                "For a demo, start with simulated GPUs: orban-desktop --demo",
-            )
-        )
 
     def show_earnings(self) -> None:
         summary = self.earnings.summary

@@ -1,9 +1,11 @@
 """The widgets of the Settings form and how they map to keys of ``config.toml``.
 
-:class:`SettingsFields` builds one row per setting (platform URL, GPUs used, reserved VRAM,
-concurrent tasks, temperature limit, allowed hours, pause for other programs, sandbox, start on
-login, language, theme), each with an error label under it keyed by its dotted setting name.
-:meth:`load` fills the widgets from a config, :meth:`write_into` writes them into TOML data.
+:class:`SettingsFields` builds one row per setting (platform URL, GPUs used, simulated GPUs,
+reserved VRAM, tasks at once (0: one per usable GPU), temperature limit, allowed hours, pause for
+other programs, "only when I'm away", sandbox, start on login, notifications by kind, language,
+theme), each with an error label under it keyed by its dotted setting name. :meth:`load` fills
+the widgets from a config, :meth:`write_into` writes them into TOML data; a bare host name in
+the platform field is completed to ``wss://``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from PySide6.QtWidgets import (
 
 from orban_desktop.config import LOCAL_PLATFORM_URL, AgentConfig, GpuSection, ScheduleSection
 from orban_desktop.gpu.device import GPUFacts
+from orban_desktop.ui.platform_address import complete_platform_url
+from orban_desktop.ui.views.settings_notifications import NotificationChoices, SimulatedGpuChoice
 from orban_desktop.ui.widgets.gpu_card import gpu_title
 from orban_desktop.ui.widgets.labels import label
 
@@ -68,7 +72,9 @@ class SettingsFields:
         url_layout = QHBoxLayout(url_row)
         url_layout.setContentsMargins(0, 0, 0, 0)
         self.platform_url = QLineEdit()
-        self.platform_url.setPlaceholderText("wss://platform.example.com")
+        self.platform_url.setPlaceholderText(
+            translate("SettingsFields", "platform.example.com or wss://host:port")
+        )
         local = QPushButton(translate("SettingsFields", "Use the local platform"))
         local.clicked.connect(lambda: self.platform_url.setText(LOCAL_PLATFORM_URL))
         url_layout.addWidget(self.platform_url, 1)
@@ -83,6 +89,11 @@ class SettingsFields:
             "gpu.disabled_gpu_indices",
             self.gpu_box,
         )
+        simulated_max = int(model_bounds(GpuSection, "simulate_gpus")[1])
+        self.simulated = SimulatedGpuChoice(simulated_max)
+        self._row(
+            translate("SettingsFields", "Simulated GPUs"), "gpu.simulate_gpus", self.simulated
+        )
         self.reserved_vram = QDoubleSpinBox(decimals=1, singleStep=0.5, suffix=" GiB")
         self.reserved_vram.setRange(*model_bounds(GpuSection, "reserved_vram_gb"))
         self._row(
@@ -91,7 +102,8 @@ class SettingsFields:
             self.reserved_vram,
         )
         self.max_tasks = QSpinBox()
-        self.max_tasks.setRange(*(int(b) for b in model_bounds(GpuSection, "max_concurrent_tasks")))
+        self.max_tasks.setRange(0, int(model_bounds(GpuSection, "max_concurrent_tasks")[1]))
+        self.max_tasks.setSpecialValueText(translate("SettingsFields", "One per usable GPU"))
         self._row(
             translate("SettingsFields", "Tasks at once"), "gpu.max_concurrent_tasks", self.max_tasks
         )
@@ -153,6 +165,8 @@ class SettingsFields:
             translate("SettingsFields", "Start Orban Agent when I log in")
         )
         self._row("", "ui.start_on_login", self.start_on_login)
+        self.notifications = NotificationChoices()
+        self._row(translate("SettingsFields", "Notify me about"), "ui.notify", self.notifications)
         self.language = _choices(
             QComboBox(),
             (
@@ -188,7 +202,9 @@ class SettingsFields:
         self.error_labels[key] = error
         self.form.addRow(caption, holder)
 
-    def load(self, config: AgentConfig) -> None:
+    def load(self, config: AgentConfig, simulated_by_command_line: int | None = None) -> None:
+        """Fill the widgets from ``config`` (``simulated_by_command_line``: the simulated GPUs
+        ``--demo``/``--simulate-gpus`` chose for this run, which the field then shows, locked)."""
         self.platform_url.setText(config.agent.platform_url)
         for check in self.gpu_checks.values():
             self.gpu_layout.removeWidget(check)
@@ -204,8 +220,9 @@ class SettingsFields:
             check.setChecked(allowed and facts.index not in gpu.disabled_gpu_indices)
             self.gpu_layout.addWidget(check)
             self.gpu_checks[facts.index] = check
+        self.simulated.load(config, simulated_by_command_line)
         self.reserved_vram.setValue(gpu.reserved_vram_gb)
-        self.max_tasks.setValue(gpu.max_concurrent_tasks)
+        self.max_tasks.setValue(gpu.max_concurrent_tasks or 0)
         self.temperature.setValue(gpu.temperature_limit_c)
         self.allowed_hours.setText(", ".join(config.schedule.allowed_hours))
         self.pause_foreign.setChecked(config.schedule.pause_when_foreign_process)
@@ -216,6 +233,7 @@ class SettingsFields:
         self.on_return.setEnabled(config.schedule.only_when_away)
         _select(self.sandbox, config.sandbox.preference)
         self.start_on_login.setChecked(config.ui.start_on_login)
+        self.notifications.load(config)
         _select(self.language, config.ui.language)
         _select(self.theme, config.ui.theme)
 
@@ -223,7 +241,7 @@ class SettingsFields:
         """Write the widgets' values into TOML data of our layout (in place)."""
         agent, gpu = data.setdefault("agent", {}), data.setdefault("gpu", {})
         schedule, ui = data.setdefault("schedule", {}), data.setdefault("ui", {})
-        agent["platform_url"] = self.platform_url.text().strip()
+        agent["platform_url"] = complete_platform_url(self.platform_url.text())
         disabled = set(gpu.get("disabled_gpu_indices", []))
         allowed = gpu.get("allowed_gpu_indices")
         for index, check in self.gpu_checks.items():
@@ -237,7 +255,11 @@ class SettingsFields:
         if allowed is not None:
             gpu["allowed_gpu_indices"] = allowed
         gpu["reserved_vram_gb"] = self.reserved_vram.value()
-        gpu["max_concurrent_tasks"] = self.max_tasks.value()
+        self.simulated.write_into(gpu)
+        if self.max_tasks.value():
+            gpu["max_concurrent_tasks"] = self.max_tasks.value()
+        else:  # 0: one per usable GPU (the setting left out)
+            gpu.pop("max_concurrent_tasks", None)
         gpu["temperature_limit_c"] = self.temperature.value()
         text = self.allowed_hours.text()
         schedule["allowed_hours"] = [part.strip() for part in text.split(",") if part.strip()]
@@ -247,5 +269,6 @@ class SettingsFields:
         schedule["on_return"] = self.on_return.currentData()
         data.setdefault("sandbox", {})["preference"] = self.sandbox.currentData()
         ui["start_on_login"] = self.start_on_login.isChecked()
+        self.notifications.write_into(ui)
         ui["language"] = self.language.currentData()
         ui["theme"] = self.theme.currentData()

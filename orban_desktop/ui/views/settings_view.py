@@ -112,7 +112,7 @@ class SettingsView(QScrollArea):
 
     def load(self) -> None:
         """Show the saved settings (dropping unsaved edits)."""
-        self.fields.load(self.store.config)
+        self.fields.load(self.store.config, self.store.host.simulate_gpus)
         self.show_errors({})
         self.status.clear()
 

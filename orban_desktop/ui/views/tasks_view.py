@@ -1,4 +1,5 @@
-"""The Tasks page: running and recent tasks with stage, progress, duration, earning and outcome.
+"""The Tasks page: running and recent tasks with start time, stage, progress, duration, earning
+and outcome.
 
 A table over :class:`~orban_desktop.ui.task_model.TaskBoard`: running tasks first (with a
 progress bar), then finished ones, newest first, with what they earned and, for a failure, the
@@ -7,6 +8,8 @@ tick once a second. Imports QtWidgets.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QShowEvent
@@ -20,14 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orban_desktop.ui.formatting import duration_text, money_text
+from orban_desktop.ui.formatting import clock_text, duration_text, money_text
 from orban_desktop.ui.task_model import TaskBoard, TaskRow
 from orban_desktop.ui.widgets.labels import label
 from orban_desktop.ui.widgets.task_list import rate_text, where_text
 from orban_desktop.ui.wording import earning_status_text, failure_text, stage_text
 
 translate = QCoreApplication.translate
-COLUMNS = 7
+COLUMNS = 8
+PROGRESS_COLUMN = 4
 
 
 class TasksView(QWidget):
@@ -45,6 +49,7 @@ class TasksView(QWidget):
         self.table.setHorizontalHeaderLabels(
             [
                 translate("TasksView", "Task"),
+                translate("TasksView", "Started"),
                 translate("TasksView", "Runs on"),
                 translate("TasksView", "Stage"),
                 translate("TasksView", "Progress"),
@@ -58,7 +63,7 @@ class TasksView(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COLUMNS - 1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self._redraw_timer = QTimer(self, singleShot=True, interval=250)
         self._redraw_timer.timeout.connect(self.redraw)
@@ -75,10 +80,10 @@ class TasksView(QWidget):
 
     def redraw(self) -> None:
         rows = self.rows()
-        now = self.board.now()
+        now, wall_now = self.board.now(), self.board.wall_now()
         self.table.setRowCount(len(rows))
         for number, row in enumerate(rows):
-            self._fill(number, row, now)
+            self._fill(number, row, now, wall_now)
         self.summary.setText(
             translate("TasksView", "{running} running · {done} done · {failed} failed").format(
                 running=len(self.board.running()),
@@ -91,7 +96,7 @@ class TasksView(QWidget):
         else:
             self._tick.stop()
 
-    def _fill(self, number: int, row: TaskRow, now: float) -> None:
+    def _fill(self, number: int, row: TaskRow, now: float, wall_now: datetime.datetime) -> None:
         earned = "" if row.earned_micros is None else money_text(row.earned_micros)
         if row.earning_status:
             earned += f" ({earning_status_text(row.earning_status)})"
@@ -104,8 +109,10 @@ class TasksView(QWidget):
                 reason=failure_text(row.error_code)
             )
         rate = rate_text(row)
+        started = "–" if row.started_at is None else clock_text(row.started_at, wall_now, True)
         cells = (
             f"{row.work} · {row.task_id}" if row.work else row.task_id,
+            started,
             "–" if row.gpu_index is None else where_text(row),
             f"{stage_text(row.stage)} · {rate}" if rate else stage_text(row.stage),
             None,
@@ -116,12 +123,12 @@ class TasksView(QWidget):
         for column, text in enumerate(cells):
             if text is not None:
                 self.table.setItem(number, column, QTableWidgetItem(text))
-        bar = self.table.cellWidget(number, 3)
+        bar = self.table.cellWidget(number, PROGRESS_COLUMN)
         if not isinstance(bar, QProgressBar):
             bar = QProgressBar()
             bar.setRange(0, 1000)
             bar.setFormat("%p %")
-            self.table.setCellWidget(number, 3, bar)
+            self.table.setCellWidget(number, PROGRESS_COLUMN, bar)
         bar.setValue(round(row.progress * 1000))
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -3,7 +3,8 @@
 :class:`GpuCharts` draws five stacked plots in one ``GraphicsLayoutWidget`` (cheaper than five
 widgets) over a window of seconds, x in minutes before now. A reading the driver does not report
 is a gap in the line, and a metric with no reading in the window says "not reported" instead of
-drawing 0. Each plot's title carries the latest value. Imports QtWidgets, numpy and pyqtgraph.
+drawing 0. Each plot's title carries the latest value, and a dashed line marks "now" at the right
+edge (labelled on the top plot). Imports QtWidgets, numpy and pyqtgraph.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from orban_desktop.gpu.device import GIB, GPUStatus
@@ -71,6 +72,7 @@ class GpuCharts(QWidget):
         self.plots: dict[str, pg.PlotItem] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.missing: dict[str, pg.TextItem] = {}
+        self.now_lines: dict[str, pg.InfiniteLine] = {}
         self.latest: dict[str, float | None] = {}
         self._ticks_for = 0.0
         for row, metric in enumerate(METRICS):
@@ -92,10 +94,26 @@ class GpuCharts(QWidget):
             text = pg.TextItem(not_reported(), color=theme.muted, anchor=(0.5, 0.5))
             plot.addItem(text, ignoreBounds=True)
             text.setVisible(False)
+            self.now_lines[metric.key] = self._now_line(plot, labelled=row == 0)
             self.plots[metric.key], self.curves[metric.key] = plot, curve
             self.missing[metric.key] = text
         self.plots["fan"].setLabel("bottom", translate("GpuCharts", "minutes ago"))
         self.layout_widget.setToolTip(translate("GpuCharts", "x: minutes before now"))
+
+    def _now_line(self, plot: pg.PlotItem, *, labelled: bool) -> pg.InfiniteLine:
+        """A dashed vertical line at x = 0 (now); the top plot's says "now"."""
+        pen = pg.mkPen(self.theme.muted, width=1, style=Qt.PenStyle.DashLine)
+        options = {"position": 0.95, "color": self.theme.muted, "anchors": [(1, 0), (1, 0)]}
+        line = pg.InfiniteLine(
+            pos=0.0,
+            angle=90,
+            pen=pen,
+            movable=False,
+            label=translate("GpuCharts", "now") if labelled else None,
+            labelOpts=options if labelled else None,
+        )
+        plot.addItem(line, ignoreBounds=True)
+        return line
 
     def show_samples(self, samples: Sequence[GPUStatus], now: float, window_s: float) -> None:
         """Draw ``samples`` (oldest first) over the ``window_s`` seconds before ``now``."""

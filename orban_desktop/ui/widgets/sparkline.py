@@ -1,7 +1,8 @@
 """A tiny line chart of the last readings of one value, painted with QPainter (no axes).
 
 Cheap enough for a card per GPU at 1 Hz: it keeps a bounded deque, repaints only when visible
-and leaves a gap where a reading is missing (``None``: not reported) instead of drawing a 0.
+and leaves a gap where a reading is missing (``None``: not reported) instead of drawing a 0. The
+right edge is now: a faint line marks it and a dot sits on the newest reading.
 Imports QtCore, QtGui and QtWidgets.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -32,6 +33,7 @@ class Sparkline(QWidget):
         self.colour = QColor(colour)
         self.setMinimumHeight(36)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setToolTip(QCoreApplication.translate("Sparkline", "The right edge is now"))
 
     def sizeHint(self) -> QSize:
         return QSize(200, 40)
@@ -61,14 +63,17 @@ class Sparkline(QWidget):
         capacity = self.values.maxlen or 1
         step = width / max(1, capacity - 1)
         x0 = width - step * (len(self.values) - 1)
+        painter.drawLine(QPointF(width - 1.5, 0), QPointF(width - 1.5, height))  # now
         path = QPainterPath()
         drawing = False
+        newest: QPointF | None = None
         for i, value in enumerate(self.values):
             x = x0 + i * step
             if value is None:
                 drawing = False
                 continue
-            point = QPointF(x, self._y(value, height))
+            point = QPointF(min(x, width - 3.0), self._y(value, height))
+            newest = point if i == len(self.values) - 1 else None
             if drawing:
                 path.lineTo(point)
             else:
@@ -77,4 +82,8 @@ class Sparkline(QWidget):
         painter.setPen(QPen(self.colour, 1.6))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
+        if newest is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.colour)
+            painter.drawEllipse(newest, 2.6, 2.6)
         painter.end()
