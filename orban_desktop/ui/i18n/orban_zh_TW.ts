@@ -698,8 +698,8 @@ Fix them, or move the file away to start again from the defaults.</source>
         <translation>待確認</translation>
     </message>
     <message>
-        <source>Total (confirmed + paid)</source>
-        <translation>總計（已確認＋已支付）</translation>
+        <source>Earned (all time)</source>
+        <translation>已賺取（全部）</translation>
     </message>
     <message>
         <source>Tasks done (this session)</source>

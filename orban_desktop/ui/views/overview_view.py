@@ -1,10 +1,11 @@
 """The Overview page: is the agent working, what each GPU does, what it has earned.
 
 A status card (state icon, the state in words with what to do, pause/resume, timed pauses
-("Pause for 1 hour", "Pause until tomorrow") and retry buttons),
-tiles for today's, pending and total earnings and the tasks done, the running tasks with their
-progress, and one :class:`~orban_desktop.ui.widgets.gpu_card.GpuCard` per GPU with a live
-sparkline. While a reconnect is planned, the countdown ticks every second. Imports QtWidgets.
+("Pause for 1 hour", "Pause until tomorrow") and retry buttons), tiles for today's, pending and
+all-time earnings (every status, so never below today) and the tasks done, the running tasks
+with their progress, and one :class:`~orban_desktop.ui.widgets.gpu_card.GpuCard` per GPU with a
+live sparkline. While a reconnect is planned, the countdown ticks every second. Imports
+QtWidgets.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class OverviewView(QScrollArea):
         tiles = QHBoxLayout()
         self.today = StatTile(translate("OverviewView", "Earned today"))
         self.pending = StatTile(translate("OverviewView", "Pending"))
-        self.total = StatTile(translate("OverviewView", "Total (confirmed + paid)"))
+        self.total = StatTile(translate("OverviewView", "Earned (all time)"))
         self.done = StatTile(translate("OverviewView", "Tasks done (this session)"), "0")
         for tile in (self.today, self.pending, self.total, self.done):
             tiles.addWidget(tile)
@@ -170,7 +171,7 @@ class OverviewView(QScrollArea):
             return
         self.today.set_value(money_text(summary.today_micros, currency))
         self.pending.set_value(money_text(summary.pending_micros, currency))
-        self.total.set_value(money_text(summary.total_micros, currency))
+        self.total.set_value(money_text(summary.earned_micros, currency))
 
     def _on_task_change(self, _task_id: str) -> None:
         self.done.set_value(str(self.board.completed_count))
