@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from orban_desktop.gpu.device import GPUStatus
+from orban_desktop.protocol.enums import EarningStatus, PayoutStatus
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,34 @@ class ConnectionState(enum.StrEnum):
     PAUSED = "paused"
     AUTH_REJECTED = "auth_rejected"
     STOPPED = "stopped"
+
+
+class PauseReason(enum.StrEnum):
+    """Why contribution is paused (codes; the UI words them)."""
+
+    USER = "user"
+    FOREIGN_PROCESS = "foreign_process"
+    TOO_HOT = "too_hot"
+    OUTSIDE_HOURS = "outside_hours"
+    #: "Only when I'm away" is on and the owner is at the computer.
+    OWNER_PRESENT = "owner_present"
+    #: "Only when I'm away" is on and no idle time can be read here.
+    PRESENCE_UNKNOWN = "presence_unknown"
+
+
+class NoticeCode(enum.StrEnum):
+    """What a :class:`Notice` tells the owner (its ``params`` differ by code)."""
+
+    #: ``gpu_index``: a GPU reached its temperature limit.
+    GPU_OVERHEATED = "gpu_overheated"
+    #: ``code``, ``message``: the platform sent an ERROR frame.
+    PLATFORM_ERROR = "platform_error"
+    #: :func:`~orban_desktop.errors.error_details` of what stopped the agent.
+    AGENT_STOPPED = "agent_stopped"
+    #: ``task_id``, ``reason``: an earning kept apart (not counted).
+    EARNING_FLAGGED = "earning_flagged"
+    #: ``reason``: "Only when I'm away" cannot read idle time here.
+    PRESENCE_UNKNOWN = "presence_unknown"
 
 
 @dataclass(frozen=True)
@@ -58,9 +87,9 @@ class GpuSampled(Event):
 
 @dataclass(frozen=True)
 class PauseChanged(Event):
-    """Why contribution is paused (codes: ``user``, ``foreign_process``, ...); empty = active."""
+    """Why contribution is paused; empty = active."""
 
-    reasons: frozenset[str]
+    reasons: frozenset[PauseReason]
 
 
 @dataclass(frozen=True)
@@ -110,7 +139,7 @@ class EarningRecorded(Event):
     task_id: str
     amount_micros: int
     amount_text: str
-    status: str
+    status: EarningStatus
 
 
 @dataclass(frozen=True)
@@ -118,7 +147,7 @@ class PayoutReceived(Event):
     payout_id: str
     net_micros: int
     net_text: str
-    status: str
+    status: PayoutStatus
 
 
 @dataclass(frozen=True)
@@ -145,9 +174,9 @@ class RealWorkChecked(Event):
 
 @dataclass(frozen=True)
 class Notice(Event):
-    """Something the owner should know (``code`` like ``"gpu_overheated"``) with parameters."""
+    """Something the owner should know, with parameters (see :class:`NoticeCode`)."""
 
-    code: str
+    code: NoticeCode
     params: dict[str, Any] = field(default_factory=dict)
 
 

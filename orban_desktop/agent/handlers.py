@@ -31,7 +31,7 @@ from orban_desktop.earnings import (
     describe_flag,
 )
 from orban_desktop.errors import AuthenticationFailed, ValidationFailed
-from orban_desktop.events import EarningRecorded, EventBus, Notice, PayoutReceived
+from orban_desktop.events import EarningRecorded, EventBus, Notice, NoticeCode, PayoutReceived
 from orban_desktop.gpu.detector import GPUDetector
 from orban_desktop.gpu.device import GPUStatus
 from orban_desktop.gpu.requirements import GPURequirements
@@ -195,7 +195,9 @@ class MessageHandlers:
                 describe_flag(flag),
             )
             self._bus.publish(
-                Notice("earning_flagged", {"task_id": record.task_id, "reason": flag.value})
+                Notice(
+                    NoticeCode.EARNING_FLAGGED, {"task_id": record.task_id, "reason": flag.value}
+                )
             )
         if outcome is RecordOutcome.STORED:
             self._on_earning(entry.amount.micros)
@@ -210,7 +212,7 @@ class MessageHandlers:
         if outcome in (RecordOutcome.STORED, RecordOutcome.STATUS_UPDATED):
             self._bus.publish(
                 EarningRecorded(
-                    record.task_id, entry.amount.micros, entry.amount.text, record.status.value
+                    record.task_id, entry.amount.micros, entry.amount.text, record.status
                 )
             )
         await self._ack(record)
@@ -233,9 +235,7 @@ class MessageHandlers:
         )
         if await self._ledger.record_payout(entry) is not RecordOutcome.ALREADY_STORED:
             net = summary.net_amount_usd
-            self._bus.publish(
-                PayoutReceived(notice.payout_id, net.micros, net.text, notice.status.value)
-            )
+            self._bus.publish(PayoutReceived(notice.payout_id, net.micros, net.text, notice.status))
         await self._ack(notice)
 
     async def _ack(self, message: m.Message) -> None:
@@ -269,7 +269,9 @@ class MessageHandlers:
             self._runner.cancel(task_id, "The platform no longer knows this task.")
         elif error.code == ValidationFailed.code and isinstance(task_id, str):
             await self._outbox.mark_delivered(task_id)
-        self._bus.publish(Notice("platform_error", {"code": error.code, "message": error.message}))
+        self._bus.publish(
+            Notice(NoticeCode.PLATFORM_ERROR, {"code": error.code, "message": error.message})
+        )
 
     def session_ended(self) -> None:
         """The connection is gone: a challenge's answer could only be late now."""

@@ -26,7 +26,7 @@ from orban_desktop.config.paths import AppPaths
 from orban_desktop.earnings import AsyncEarningsLedger
 from orban_desktop.earnings.net import PriceCheck, usable_price
 from orban_desktop.errors import error_details
-from orban_desktop.events import ConnectionState, EventBus, Notice, SettingsApplied
+from orban_desktop.events import ConnectionState, EventBus, Notice, NoticeCode, SettingsApplied
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.network.auth import Authenticator
 
@@ -211,7 +211,7 @@ class AgentHost:
         if error is None:
             return
         logger.error("the agent stopped unexpectedly", exc_info=error)
-        self.bus.publish(Notice("agent_stopped", error_details(error)))
+        self.bus.publish(Notice(NoticeCode.AGENT_STOPPED, error_details(error)))
 
     async def wait(self) -> None:
         """Until the agent's run ends (re-raising what ended it); at once when not started."""

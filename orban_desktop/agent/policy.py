@@ -15,23 +15,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
-from enum import StrEnum
 
+from orban_desktop.events import PauseReason as PauseReason
 from orban_desktop.gpu.device import GPUStatus
 from orban_desktop.presence.away import Presence
-
-
-class PauseReason(StrEnum):
-    """Why contribution is paused (codes; the UI words them)."""
-
-    USER = "user"
-    FOREIGN_PROCESS = "foreign_process"
-    TOO_HOT = "too_hot"
-    OUTSIDE_HOURS = "outside_hours"
-    #: "Only when I'm away" is on and the owner is at the computer.
-    OWNER_PRESENT = "owner_present"
-    #: "Only when I'm away" is on and no idle time can be read here.
-    PRESENCE_UNKNOWN = "presence_unknown"
 
 
 class ContributionPolicy:

@@ -29,7 +29,7 @@ from orban_desktop.agent.policy import ContributionPolicy, PauseReason
 from orban_desktop.agent.service import AgentService
 from orban_desktop.agent.telemetry import TelemetrySampler
 from orban_desktop.config import AgentConfig, ResolvedPaths
-from orban_desktop.events import GpuSampled, Notice
+from orban_desktop.events import GpuSampled, Notice, NoticeCode
 from orban_desktop.presence.away import Presence, PresenceReading
 
 logger = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ class AgentRuntime:
         if reading.presence is Presence.UNKNOWN:
             logger.warning("only when away: cannot tell whether the owner is away: %s",
                            reading.reason)  # fmt: skip
-            self.parts.bus.publish(Notice("presence_unknown", {"reason": reading.reason}))
+            self.parts.bus.publish(Notice(NoticeCode.PRESENCE_UNKNOWN, {"reason": reading.reason}))
         else:
             logger.info("only when away: the owner is %s",
                         "away" if reading.presence is Presence.AWAY else "back")  # fmt: skip
@@ -213,7 +213,7 @@ class AgentRuntime:
             )
             hot = frozenset(self.policy.hot_gpus)
             for index in hot - self._hot:
-                self.parts.bus.publish(Notice("gpu_overheated", {"gpu_index": index}))
+                self.parts.bus.publish(Notice(NoticeCode.GPU_OVERHEATED, {"gpu_index": index}))
             self._hot = hot
             if PauseReason.USER in self.service.pause_reasons:
                 reasons = reasons | {PauseReason.USER}

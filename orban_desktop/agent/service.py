@@ -152,7 +152,7 @@ class AgentService:
         if reasons == self.pause_reasons:
             return
         self.pause_reasons = reasons
-        self.parts.bus.publish(PauseChanged(frozenset(r.value for r in reasons)))
+        self.parts.bus.publish(PauseChanged(frozenset(reasons)))
         if self.state in (ConnectionState.SERVING, ConnectionState.PAUSED):
             self._set_state(ConnectionState.PAUSED if reasons else ConnectionState.SERVING)
 

@@ -15,6 +15,7 @@ from orban_desktop.events import (
     EventBus,
     LogRecorded,
     PauseChanged,
+    PauseReason,
 )
 from orban_desktop.ui.bridge import EventBridge
 from orban_desktop.ui.formatting import money_text, percent_text
@@ -81,7 +82,7 @@ def test_states_in_words_with_a_live_countdown(qtbot: QtBot) -> None:
     model = AgentStatusModel(bridge, agent_id="agent-abc", clock=clock)
     bridge.connection_changed.emit(ConnectionStateChanged(ConnectionState.SERVING))
     assert (headline(model), model.display_state) == ("Connected", DisplayState.ACTIVE)
-    bridge.pause_changed.emit(PauseChanged(frozenset({"user", "too_hot"})))
+    bridge.pause_changed.emit(PauseChanged(frozenset({PauseReason.USER, PauseReason.TOO_HOT})))
     bridge.connection_changed.emit(ConnectionStateChanged(ConnectionState.PAUSED))
     assert headline(model) == "Paused: a GPU is too hot, you paused contribution"
     assert model.display_state is DisplayState.PAUSED

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from orban_desktop.events import ConnectionState, Notice, PayoutReceived
+from orban_desktop.events import ConnectionState, Notice, NoticeCode, PayoutReceived
+from orban_desktop.protocol.enums import PayoutStatus
 from orban_desktop.ui.notifications import NotificationKind, Notifier
 from orban_desktop.ui.timed_pause import PauseLength, pause_end
 from orban_desktop.ui.tray import Tray
@@ -68,8 +69,10 @@ async def test_notifications_can_be_turned_off_by_kind(running_agent: RunningAge
         config = dashboard.host.config
         ui = config.ui.model_copy(update={"notify_payout": False})
         await dashboard.store.save_and_apply(config.model_copy(update={"ui": ui}))
-        dashboard.bridge.payout_received.emit(PayoutReceived("p1", 1_000_000, "1.00", "Paid"))
-        dashboard.bridge.notice.emit(Notice("gpu_overheated", {"gpu_index": 0}))
+        dashboard.bridge.payout_received.emit(
+            PayoutReceived("p1", 1_000_000, "1.00", PayoutStatus.COMPLETED)
+        )
+        dashboard.bridge.notice.emit(Notice(NoticeCode.GPU_OVERHEATED, {"gpu_index": 0}))
         assert shown == ["GPU too hot"]
         assert not notifier.wanted(NotificationKind.PAYOUT)
 

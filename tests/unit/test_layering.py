@@ -37,7 +37,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "storage": frozenset({"errors"}),
     "presence": frozenset(),
     "network": frozenset({"errors", "protocol", "fsutil"}),
-    "events": frozenset({"gpu", "errors"}),
+    "events": frozenset({"gpu", "errors", "protocol"}),
     "logging_setup": frozenset({"events"}),
     "config": _BASE | {"protocol"},
     "compute": _BASE | {"protocol", "events", "gpu"},
