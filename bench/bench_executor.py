@@ -5,12 +5,17 @@
    same run, from the same server (a separate process serving the file with sendfile). Rounds
    alternate in pairs; printed are the medians (and the median of the paired ratios) and the
    best round of each (and their ratio), since other load on a small machine only slows rounds
-   down (target: >= 0.8x).
+   down (target: >= 0.8x). Also printed: the CPU seconds this process spent per download (all
+   threads; the server is another process), which other load changes far less than the wall
+   time, and the load average. ``--sweep`` repeats the verified download for several write
+   batch sizes and queue depths (``TransferSettings.write_batch_bytes`` / ``write_queue_depth``,
+   the buffers in flight being their product), which is how their defaults were chosen.
 2. Per-task overhead of each sandbox for a trivial workload (``: > "$3"``): the median wall time
    of ``ProcessSandbox.run`` and ``DockerSandbox.run`` (when an engine is running; the busybox
    test image is imported if missing), next to a bare ``/bin/sh -c :`` for reference.
 
-Run: ``.venv/bin/python -m bench.bench_executor [--size-mb 256] [--rounds 7] [--runs 10]``.
+Run: ``.venv/bin/python -m bench.bench_executor [--size-mb 256] [--rounds 7] [--runs 10]
+[--only downloads] [--sweep]``.
 Imports nothing from Qt.
 """
 
@@ -20,6 +25,7 @@ import argparse
 import asyncio
 import hashlib
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,7 +37,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from orban_desktop.compute.http import create_http_session
+from orban_desktop.compute.http import TransferSettings, create_http_session
 from orban_desktop.compute.sandbox.base import GpuAssignment, ResourceLimits, Sandbox, SandboxJob
 from orban_desktop.compute.sandbox.docker import DockerSandbox, DockerUnavailable
 from orban_desktop.compute.sandbox.process import ProcessSandbox
@@ -68,7 +74,33 @@ async def plain_download(session: aiohttp.ClientSession, url: str, dest: Path) -
     return size
 
 
-async def bench_downloads(work: Path, size_mb: int, rounds: int) -> None:
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Rounds:
+    """Per-round rates (MiB/s) and CPU seconds of one way of downloading."""
+
+    def __init__(self) -> None:
+        self.rates: list[float] = []
+        self.cpu_s: list[float] = []
+
+    async def time(self, size_mb: int, download_once: Awaitable[object]) -> None:
+        started, cpu = time.perf_counter(), _cpu_s()
+        await download_once
+        self.cpu_s.append(_cpu_s() - cpu)
+        self.rates.append(size_mb / (time.perf_counter() - started))
+
+    def line(self, label: str) -> str:
+        rates = f"{statistics.median(self.rates):8.1f} / {max(self.rates):7.1f} MiB/s"
+        return f"  {label:26s} {rates}, CPU {statistics.median(self.cpu_s):.2f} s"
+
+
+SWEEP = ((256 << 10, 16), (512 << 10, 8), (1 << 20, 4), (1 << 20, 8), (2 << 20, 4), (4 << 20, 2))
+
+
+async def bench_downloads(work: Path, size_mb: int, rounds: int, sweep: bool) -> None:
     data_dir = work / "served"
     data_dir.mkdir()
     blob = os.urandom(size_mb * MIB)
@@ -80,40 +112,42 @@ async def bench_downloads(work: Path, size_mb: int, rounds: int) -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
+    default = TransferSettings()
+    ways = [(default.write_batch_bytes, default.write_queue_depth)]
+    ways += [way for way in SWEEP if way != ways[0]] if sweep else []
+    plain_rounds, verified = Rounds(), {way: Rounds() for way in ways}
     try:
         assert server.stdout is not None
         url = f"http://127.0.0.1:{server.stdout.readline().strip()}/model.bin"
-        plain_rates, verified_rates, ratios = [], [], []
         async with (
             aiohttp.ClientSession(auto_decompress=False) as plain,
             create_http_session() as ours,
         ):
             for _ in range(rounds):  # paired rounds: the machine's load changes over time
-                started = time.perf_counter()
-                await plain_download(plain, url, work / "plain.bin")
-                plain_rates.append(size_mb / (time.perf_counter() - started))
-                started = time.perf_counter()
-                done = await download(ours, url, work / "verified.bin", max_bytes=size_mb * MIB,
-                                      exact_size=size_mb * MIB, expected_sha256=digest)  # fmt: skip
-                verified_rates.append(size_mb / (time.perf_counter() - started))
-                ratios.append(verified_rates[-1] / plain_rates[-1])
-                assert done.sha256_hex == digest
-                for name in ("plain.bin", "verified.bin"):
-                    (work / name).unlink()
+                await plain_rounds.time(size_mb, plain_download(plain, url, work / "plain.bin"))
+                (work / "plain.bin").unlink()
+                for (batch, depth), rounds_of_way in verified.items():
+                    settings = TransferSettings(write_batch_bytes=batch, write_queue_depth=depth)
+                    done = download(ours, url, work / "verified.bin", max_bytes=size_mb * MIB,
+                                    exact_size=size_mb * MIB, expected_sha256=digest,
+                                    settings=settings)  # fmt: skip
+                    await rounds_of_way.time(size_mb, done)
+                    (work / "verified.bin").unlink()
     finally:
         server.terminate()
         server.wait()
-    best_plain, best_verified = max(plain_rates), max(verified_rates)
-    median_plain, median_verified = (
-        statistics.median(plain_rates),
-        statistics.median(verified_rates),
-    )
-    print(f"download of {size_mb} MiB over loopback, {rounds} paired rounds (median / best):")
-    print(f"  plain aiohttp to disk      {median_plain:8.1f} / {best_plain:7.1f} MiB/s")
-    print(f"  download + sha256 verify   {median_verified:8.1f} / {best_verified:7.1f} MiB/s")
-    ratio = f"{statistics.median(ratios):8.2f} / {best_verified / best_plain:7.2f}x"
-    spread = f"paired rounds {min(ratios):.2f} to {max(ratios):.2f}"
-    print(f"  ratio                      {ratio}  (target >= 0.8x; {spread})")
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"download of {size_mb} MiB over loopback, {rounds} paired rounds (median / best),"
+          f" load average {load}:")  # fmt: skip
+    print(plain_rounds.line("plain aiohttp to disk"))
+    for (batch, depth), rounds_of_way in verified.items():
+        label = f"verified, {batch >> 10} KiB x {depth}"
+        ratios = [v / p for v, p in zip(rounds_of_way.rates, plain_rounds.rates, strict=True)]
+        best = max(rounds_of_way.rates) / max(plain_rounds.rates)
+        spread = f"paired rounds {min(ratios):.2f} to {max(ratios):.2f}"
+        print(f"{rounds_of_way.line(label)}  ratio {statistics.median(ratios):.2f} / {best:.2f}x"
+              f"  ({spread})")  # fmt: skip
+    print("  target: verified >= 0.8x plain (the first verified line: the default buffers)")
 
 
 def trivial_job(root: Path, index: int) -> SandboxJob:
@@ -185,8 +219,9 @@ async def connect_docker() -> DockerSandbox | None:
 
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="orban-bench-") as folder:
-        await bench_downloads(Path(folder), args.size_mb, args.rounds)
-        await bench_sandboxes(Path(folder), args.runs)
+        await bench_downloads(Path(folder), args.size_mb, args.rounds, args.sweep)
+        if args.only is None:
+            await bench_sandboxes(Path(folder), args.runs)
 
 
 if __name__ == "__main__":
@@ -194,6 +229,8 @@ if __name__ == "__main__":
     parser.add_argument("--size-mb", type=int, default=256)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--only", choices=["downloads"], help="run only that section")
+    parser.add_argument("--sweep", action="store_true", help="try several write buffer sizes")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.serve:

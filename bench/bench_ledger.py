@@ -4,14 +4,21 @@ Prints, at 10k, 100k and 1M stored records: the time to open the ledger (integri
 the latency of single committed appends (median and p99, each one a COMMIT with synchronous=FULL),
 the dashboard summary (``get_data`` page 0), 30 daily totals and the per-GPU sums. In the same run
 it times the seed's way, which rewrites the whole JSON file (and fsyncs it) for every record, at
-10k and 100k records. Run: ``.venv/bin/python -m bench.bench_ledger``. Imports nothing from Qt.
+10k and 100k records. The "open" section times, at 1M records, the ledger ready to use (the
+quick check that opening runs) against an open with the full ``integrity_check`` (the check
+opening ran before; now ``orban-agent check-data``), and their ratio (target: ready in under
+0.5 s). Its 1M-record file is built once and kept in the temp folder, named by schema version.
+Run: ``.venv/bin/python -m bench.bench_ledger [--only open]``. Imports nothing from Qt.
 """
 
 from __future__ import annotations
 
+import argparse
+import functools
 import json
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import tempfile
@@ -24,13 +31,18 @@ from pathlib import Path
 from orban_desktop.earnings.ledger import EarningsLedger
 from orban_desktop.earnings.local_time import rfc3339, to_us
 from orban_desktop.earnings.records import EarningEntry
+from orban_desktop.earnings.schema import SCHEMA_VERSION
+from orban_desktop.earnings.storage import LEDGER_FILE
 from orban_desktop.money import Money, micros_to_text
 from orban_desktop.protocol.enums import EarningStatus
+from orban_desktop.storage.database import CheckDepth, open_database
 
 LEDGER_SIZES = (10_000, 100_000, 1_000_000)
 SEED_APPENDS = {10_000: 20, 100_000: 5}
 LEDGER_APPENDS = 300
 SUMMARY_RUNS = 20
+OPEN_RECORDS = 1_000_000
+OPEN_ROUNDS = 3
 NOW = datetime.now(UTC)
 _STATUSES = [s.value for s in EarningStatus]
 
@@ -124,6 +136,56 @@ def bench_ledger(folder: Path) -> None:
         print(f"{size:8d} | {build:7.1f} | {_measure_ledger(path, size)}", flush=True)
 
 
+def _cached_million() -> Path:
+    """The 1M-record ledger kept in the temp folder (built on first use: about a minute)."""
+    name = f"orban-bench-ledger-v{SCHEMA_VERSION}-{OPEN_RECORDS}.sqlite3"
+    cached = Path(tempfile.gettempdir()) / name
+    if not cached.exists():
+        print(f"building {cached} ({OPEN_RECORDS} records, once)...", flush=True)
+        building = cached.with_name(cached.name + ".building")
+        for leftover in building.parent.glob(building.name + "*"):
+            leftover.unlink()
+        EarningsLedger(building).close()
+        _grow(building, 0, OPEN_RECORDS, random.Random(7))
+        EarningsLedger(building).close()  # checkpointed: one self-contained file
+        os.replace(building, cached)
+    return cached
+
+
+def _open_ready(path: Path) -> None:
+    EarningsLedger(path).close()
+
+
+def _open_full(path: Path) -> None:
+    open_database(LEDGER_FILE, path, CheckDepth.FULL).close()
+
+
+def _quick_with_checks(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA quick_check").fetchall()
+    conn.close()
+
+
+def bench_open(folder: Path) -> None:
+    """Ledger ready (quick check) against an open with integrity_check, at 1M records."""
+    path = folder / "million.sqlite3"
+    shutil.copyfile(_cached_million(), path)
+    ready, full = "ready (quick check, opening now)", "open with integrity_check (before)"
+    ways = {ready: _open_ready, "plain PRAGMA quick_check (CHECK too)": _quick_with_checks,
+            full: _open_full}  # fmt: skip
+    samples: dict[str, list[float]] = {label: [] for label in ways}
+    for _ in range(OPEN_ROUNDS):  # interleaved: the machine's load changes over time
+        for label, way in ways.items():
+            samples[label] += _timed(functools.partial(way, path), 1)
+    print(f"\nopen at {OPEN_RECORDS} records ({path.stat().st_size >> 20} MiB),"
+          f" median of {OPEN_ROUNDS} interleaved rounds, seconds")  # fmt: skip
+    for label, times in samples.items():
+        print(f"  {label:38s} {statistics.median(times):7.3f}  (min {min(times):.3f})")
+    ready_s, full_s = statistics.median(samples[ready]), statistics.median(samples[full])
+    print(f"  ready / integrity_check open           {ready_s / full_s:7.3f}x"
+          f"  (target: ready in < 0.5 s; here {ready_s:.3f} s)", flush=True)  # fmt: skip
+
+
 def _seed_record(i: int) -> dict[str, object]:
     return {"timestamp": rfc3339(NOW - timedelta(minutes=i)), "task_id": "", "gpu_hours": 0.079,
             "rate_per_hour": "1.25", "amount": "0.1036875", "status": "Pending"}  # fmt: skip
@@ -166,11 +228,16 @@ def bench_seed(folder: Path) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=["open"], help="run only that section")
+    only = parser.parse_args().only
     where = tempfile.gettempdir()
     print(f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs, files under {where}")
     with tempfile.TemporaryDirectory(prefix="bench-ledger-") as folder:
-        bench_ledger(Path(folder))
-        bench_seed(Path(folder))
+        if only is None:
+            bench_ledger(Path(folder))
+            bench_seed(Path(folder))
+        bench_open(Path(folder))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """The result outbox's SQLite file: its schema, the error for a damaged file, and opening it.
 
 :func:`open_outbox_connection` opens the outbox with
-:func:`orban_desktop.storage.database.open_database`: ``PRAGMA integrity_check`` before anything
-writes to it, WAL mode with ``synchronous=FULL`` (a committed result survives a crash or a power
-cut), then the schema brought up to date, one migration per transaction, so a crash in the middle
+:func:`orban_desktop.storage.database.open_database`: ``PRAGMA quick_check`` before anything
+writes to it (every page and row; not each index against its table, nor ``UNIQUE`` or ``CHECK``,
+which the full ``integrity_check`` of ``orban-agent check-data`` verifies), WAL mode with
+``synchronous=FULL`` (a committed result survives a crash or a power cut), then the schema
+brought up to date, one migration per transaction, so a crash in the middle
 of a migration leaves the previous version intact. A damaged file is copied beside itself and
 reported as :class:`CorruptOutboxError`; :func:`orban_desktop.storage.database.move_aside` is the
 explicit recovery. Times are float Unix seconds (the caller's clock). Imports only the standard
@@ -97,10 +99,12 @@ def open_outbox_connection(path: Path) -> sqlite3.Connection:
     """Open (creating if needed), check, configure and migrate the outbox database.
 
     The connection is in autocommit mode (callers issue ``BEGIN IMMEDIATE`` / ``COMMIT``) and
-    belongs to the thread that opened it.
+    belongs to the thread that opened it; open it off the event loop (``AsyncResultOutbox.open``
+    does, on the outbox's worker thread).
 
     Raises:
-        CorruptOutboxError: The file is damaged or not a database (a copy was saved).
+        CorruptOutboxError: The quick check found the file damaged, or it is not a database (a
+            copy was saved).
         StorageError: The file cannot be opened, written, or is from a newer agent.
     """
     return open_database(OUTBOX_FILE, path)

@@ -52,8 +52,11 @@ class TransferSettings:
     Attributes:
         retries: Further attempts after the first one fails (the seed: 3).
         backoff_s: Seconds to wait before retry 1, 2, 3, ... (the last value repeats).
-        write_batch_bytes: Received bytes gathered into one write+hash step of the worker.
-        write_queue_depth: Batches that may wait for the worker before receiving pauses.
+        write_batch_bytes: Received bytes gathered into one batch, handed to the download's
+            writer and hasher threads at once (the chunks as received, never joined).
+        write_queue_depth: Batches that may be in that pipeline before receiving pauses; at
+            most ``write_batch_bytes * write_queue_depth`` bytes wait in memory. Both sized with
+            ``bench/bench_executor.py --sweep``: larger batches cost less CPU per byte.
         min_bytes_per_s: The rate floor (``network.transfer_min_rate_kib_s``); 0: no floor.
         rate_window_s: The window the floor is measured over (``transfer_rate_window_secs``).
         deadline_grace_s: A declared size must arrive within this plus its time at the floor.
@@ -61,8 +64,8 @@ class TransferSettings:
 
     retries: int = 3
     backoff_s: tuple[float, ...] = (1.0, 2.0, 4.0)
-    write_batch_bytes: int = 512 << 10
-    write_queue_depth: int = 8
+    write_batch_bytes: int = 2 << 20
+    write_queue_depth: int = 4
     min_bytes_per_s: float = 4 * 1024
     rate_window_s: float = 60.0
     deadline_grace_s: float = 120.0

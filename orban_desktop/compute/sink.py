@@ -1,13 +1,16 @@
-"""A file that hashes what is written to it, on its own worker thread behind the receiver.
+"""A file that hashes what is written to it: writing and hashing as two stages of one pipeline.
 
-:class:`HashingFile` is the download's destination. Each :meth:`HashingFile.write` queues one
-batch for a dedicated worker thread that writes it and feeds it to SHA-256, in order, and
-returns at once unless ``depth`` batches are already waiting; so receiving overlaps writing and
-hashing, and the event loop itself never writes or hashes. (One long-lived thread per download,
-rather than a pool call per batch, keeps the batches in order and avoids handing the GIL back
-and forth for every batch, which halves throughput on a two-core machine.) It can start over (a
-server that ignores ``Range``) and deletes its file on :meth:`HashingFile.discard`. Standard
-library only; no Qt.
+:class:`HashingFile` is the download's destination. Each :meth:`HashingFile.write` hands one
+batch to two dedicated worker threads at once: one writes the batches to the file, in order, the
+other feeds them to SHA-256, in order. Both run with the GIL released (a ``write`` system call,
+OpenSSL's SHA-256 over a large buffer), so hashing never waits for the disk and the disk never
+waits for hashing; :meth:`write` returns at once unless ``depth`` batches are still in either
+stage, and receiving overlaps both. The batches are handed over as plain
+:class:`concurrent.futures.Future` s that the event loop only awaits when the queue is full, so a
+batch costs the loop no wake-up of its own; the loop itself never writes or hashes. (One
+long-lived thread per stage, rather than a pool call per batch, keeps the batches in order.) It
+can start over (a server that ignores ``Range``) and deletes its file on
+:meth:`HashingFile.discard`. Standard library only; no Qt.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ import contextlib
 import hashlib
 import os
 from collections import deque
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -29,7 +32,7 @@ class HashingFile:
     Args:
         path: The file (already opened as ``handle``).
         handle: The file opened for binary writing.
-        depth: Batches that may wait for the worker before :meth:`write` waits too.
+        depth: Batches that may wait in the pipeline before :meth:`write` waits too.
     """
 
     def __init__(self, path: Path, handle: BinaryIO, depth: int = 8) -> None:
@@ -37,8 +40,10 @@ class HashingFile:
         self._handle = handle
         self._hash = hashlib.sha256()
         self._depth = max(1, depth)
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orban-download")
-        self._pending: deque[asyncio.Future[None]] = deque()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orban-download-write")
+        self._hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orban-download-hash")
+        #: Per batch still in the pipeline: its write and its hash step, oldest first.
+        self._pending: deque[tuple[Future[None], Future[None]]] = deque()
         self._closed = False
         #: Bytes handed to :meth:`write` so far (including batches still being written).
         self.size = 0
@@ -46,33 +51,52 @@ class HashingFile:
     @classmethod
     async def create(cls, path: Path, depth: int = 8) -> HashingFile:
         """Open (create or truncate) ``path`` for writing. Raises ``OSError``."""
-        handle = await asyncio.to_thread(open, path, "wb")
+        handle = await asyncio.to_thread(open, path, "wb", buffering=0)
         return cls(path, handle, depth)
 
-    def _write_sync(self, data: bytes) -> None:
-        self._handle.write(data)
-        self._hash.update(data)
+    def _write_batch(self, batch: Sequence[bytes]) -> None:
+        for chunk in batch:
+            view = memoryview(chunk)
+            while view:  # an unbuffered write may take less than it was given
+                view = view[self._handle.write(view) or 0 :]
+
+    @staticmethod
+    def _hash_batch(digest: hashlib._Hash, batch: Sequence[bytes]) -> None:
+        for chunk in batch:
+            digest.update(chunk)
 
     async def _run(self, function: Callable[[], object]) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._worker, function)
+        await asyncio.get_running_loop().run_in_executor(self._writer, function)
+
+    def _collect_finished(self) -> None:
+        """Drop the oldest batches that both stages finished; raise a stage's error here."""
+        while self._pending and all(stage.done() for stage in self._pending[0]):
+            for stage in self._pending.popleft():
+                stage.result()  # a write error (disk full, ...) is raised here
 
     async def _wait_oldest(self) -> None:
-        oldest = self._pending[0]
-        await asyncio.wait([oldest])  # never cancels the worker's batch half-way
-        self._pending.popleft()
-        oldest.result()  # a write error (disk full, ...) is raised here
+        running = [asyncio.wrap_future(stage) for stage in self._pending[0] if not stage.done()]
+        if running:  # asyncio.wait never cancels a stage half-way, even if this task is
+            await asyncio.wait(running)  # cancelled meanwhile
+        self._collect_finished()
 
     async def _settle(self) -> None:
         while self._pending:
             await self._wait_oldest()
 
-    async def write(self, data: bytes) -> None:
-        """Queue ``data`` behind the batches before it."""
+    async def write(self, batch: Sequence[bytes]) -> None:
+        """Queue one batch (chunks as received, in order) behind the batches before it.
+
+        The chunks are written and hashed as they are, never joined into one copy; the caller
+        must not change ``batch`` afterwards (pass a new list each time).
+        """
+        self._collect_finished()
         while len(self._pending) >= self._depth:
             await self._wait_oldest()
-        loop = asyncio.get_running_loop()
-        self._pending.append(loop.run_in_executor(self._worker, self._write_sync, data))
-        self.size += len(data)
+        written = self._writer.submit(self._write_batch, batch)
+        hashed = self._hasher.submit(self._hash_batch, self._hash, batch)
+        self._pending.append((written, hashed))
+        self.size += sum(len(chunk) for chunk in batch)
 
     async def restart(self) -> None:
         """Forget everything written: truncate the file and reset the hash."""
@@ -87,11 +111,11 @@ class HashingFile:
         self.size = 0
 
     async def finish(self) -> tuple[int, str]:
-        """Flush and close; return (size in bytes, lowercase hex SHA-256)."""
+        """Wait for both stages and close; return (size in bytes, lowercase hex SHA-256)."""
         await self._settle()
         await self._run(self._handle.close)
         self._closed = True
-        self._worker.shutdown(wait=False)
+        self._shutdown()
         return self.size, self._hash.hexdigest()
 
     async def delete(self) -> None:
@@ -99,18 +123,23 @@ class HashingFile:
         await asyncio.to_thread(_unlink_quietly, self.path)
 
     async def discard(self) -> None:
-        """After a failure or cancellation: wait for the worker, close, delete the file."""
-        if self._pending:
-            await asyncio.wait(list(self._pending))
-        for batch in self._pending:
-            if not batch.cancelled():
-                batch.exception()  # retrieved: the failure being handled is the one to report
+        """After a failure or cancellation: wait for both stages, close, delete the file."""
+        stages = [asyncio.wrap_future(stage) for pair in self._pending for stage in pair]
+        if stages:
+            await asyncio.wait(stages)
+        for stage in stages:
+            if not stage.cancelled():
+                stage.exception()  # retrieved: the failure being handled is the one to report
         self._pending.clear()
         if not self._closed:
             self._closed = True
             await self._run(self._handle.close)
-        self._worker.shutdown(wait=False)
+        self._shutdown()
         await self.delete()
+
+    def _shutdown(self) -> None:
+        self._writer.shutdown(wait=False)
+        self._hasher.shutdown(wait=False)
 
 
 def _unlink_quietly(path: Path) -> None:

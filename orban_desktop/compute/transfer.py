@@ -1,7 +1,8 @@
 """Streaming download with SHA-256 computed in the same pass, a size cap, resume and retries.
 
 :func:`download` GETs a URL into a file. The bytes are hashed as they arrive (one pass: each
-batch is written and hashed by the download's own worker thread while the next ones arrive), the
+batch goes at once to the download's writer thread and to its hasher thread, which work side by
+side while the next batches arrive; :class:`~orban_desktop.compute.sink.HashingFile`), the
 size is capped by what the task declared, a broken connection is resumed with ``Range`` from
 the bytes already written (a server that answers 200 instead of 206 starts the file over), and
 a failed attempt is retried 3 times with backoff, as the seed's DownloadFailed says. A rate floor
@@ -217,13 +218,12 @@ async def _stream_body(
             batch.append(chunk)
             batch_bytes += len(chunk)
             if batch_bytes >= settings.write_batch_bytes:
-                await sink.write(batch[0] if len(batch) == 1 else b"".join(batch))
-                batch.clear()
-                batch_bytes = 0
+                await sink.write(batch)  # the sink keeps this list: start a new one
+                batch, batch_bytes = [], 0
                 if on_progress is not None:
                     on_progress(sink.size, total)
     finally:
         if batch:  # bytes that arrived before a break are good: keep them for the resume
-            await sink.write(b"".join(batch))
+            await sink.write(batch)
     if on_progress is not None:
         on_progress(sink.size, total)

@@ -1,14 +1,21 @@
-"""Opening a store's SQLite file safely: integrity check, durable pragmas, schema migrations.
+"""Opening a store's SQLite file safely: a quick check, durable pragmas, schema migrations.
 
-:func:`open_database` checks the file with ``PRAGMA integrity_check`` before anything writes to
-it, sets WAL mode with ``synchronous=FULL`` (a committed change survives a crash or a power cut)
-and brings the schema up to date with :func:`apply_migrations`, one migration per transaction, so
-a crash in the middle of one leaves the previous version intact. A damaged file is copied to
-``<name>.corrupt-<UTC timestamp>`` beside it and reported with the store's own
-:class:`~orban_desktop.errors.StorageError` subclass; :func:`move_aside` is the explicit recovery
-that sets it aside so a new, empty store can start. What differs between stores comes in a
-:class:`StoreSpec`. Imports only the standard library and ``orban_desktop.errors``; nothing from
-Qt.
+:func:`open_database` checks the file with ``PRAGMA quick_check`` before anything writes to it,
+sets WAL mode with ``synchronous=FULL`` (a committed change survives a crash or a power cut) and
+brings the schema up to date with :func:`apply_migrations`, one migration per transaction, so a
+crash in the middle of one leaves the previous version intact. The check at open
+(:attr:`CheckDepth.QUICK`) reads every page and every row: it finds damaged or missing pages,
+malformed records, out-of-order b-tree cells and NULLs in ``NOT NULL`` columns. It does not
+compare each index with its table, does not verify ``UNIQUE`` constraints and skips ``CHECK``
+constraints (SQLite enforces them on every write this agent makes; checking them row by row
+took two thirds of the quick check's time). Those are the full ``PRAGMA integrity_check``
+(:attr:`CheckDepth.FULL`) of ``orban-agent check-data`` and of the stores' ``integrity_check``,
+many times slower on a large file (``bench/bench_ledger.py`` prints both). A damaged
+file is copied to ``<name>.corrupt-<UTC timestamp>`` beside it and reported with the store's
+own :class:`~orban_desktop.errors.StorageError` subclass; :func:`move_aside` is the explicit
+recovery that sets it aside so a new, empty store can start. What differs between stores comes
+in a :class:`StoreSpec`. Imports only the standard library and ``orban_desktop.errors``; nothing
+from Qt.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import Enum
 from pathlib import Path
 
 from orban_desktop.errors import StorageError
@@ -98,9 +106,39 @@ def apply_migrations(
     return len(migrations)
 
 
-def integrity_problems(connection: sqlite3.Connection) -> str | None:
-    """Run ``PRAGMA integrity_check``; None when it says ``ok``, else its first findings."""
-    rows = [str(row[0]) for row in connection.execute("PRAGMA integrity_check(20)")]
+class CheckDepth(Enum):
+    """How thoroughly :func:`integrity_problems` checks a file (see the module docstring)."""
+
+    #: ``PRAGMA quick_check`` without the ``CHECK`` constraints: pages, records, ``NOT NULL``.
+    QUICK = "quick_check"
+    #: ``PRAGMA integrity_check``: also every index against its table, ``UNIQUE`` and ``CHECK``.
+    FULL = "integrity_check"
+
+
+def integrity_problems(
+    connection: sqlite3.Connection, depth: CheckDepth = CheckDepth.FULL
+) -> str | None:
+    """Check the file; None when SQLite says ``ok``, else its first findings.
+
+    Args:
+        connection: An open connection, outside a write transaction.
+        depth: The full check (the default), or the quick one that :func:`open_database` runs.
+
+    Raises:
+        sqlite3.DatabaseError: The file is not a database, or too damaged to be checked.
+    """
+    if depth is CheckDepth.FULL:
+        return _findings(connection, "PRAGMA integrity_check(20)")
+    # This connection's own writes must still honour CHECK: the pragma is switched back after.
+    connection.execute("PRAGMA ignore_check_constraints=ON")
+    try:
+        return _findings(connection, "PRAGMA quick_check(20)")
+    finally:
+        connection.execute("PRAGMA ignore_check_constraints=OFF")
+
+
+def _findings(connection: sqlite3.Connection, pragma: str) -> str | None:
+    rows = [str(row[0]) for row in connection.execute(pragma)]
     return None if rows == ["ok"] else "; ".join(rows[:5])
 
 
@@ -163,11 +201,19 @@ def _failure(template: str, path: Path, exc: BaseException) -> StorageError:
     )
 
 
-def open_database(spec: StoreSpec, path: Path) -> sqlite3.Connection:
+def open_database(
+    spec: StoreSpec, path: Path, depth: CheckDepth = CheckDepth.QUICK
+) -> sqlite3.Connection:
     """Open (creating if needed), check, configure and migrate a store's database.
 
     The connection is in autocommit mode (``isolation_level=None``): callers issue their own
-    ``BEGIN IMMEDIATE`` / ``COMMIT``. It belongs to the thread that opened it.
+    ``BEGIN IMMEDIATE`` / ``COMMIT``. It belongs to the thread that opened it. Call it off the
+    event loop (the stores' worker threads do): the check reads the whole file.
+
+    Args:
+        spec: The store's schema and messages.
+        path: The database file.
+        depth: The check run before anything writes: the quick one unless told otherwise.
 
     Raises:
         StorageError: ``spec.corrupt_error``'s class when the file is damaged or not a database
@@ -180,7 +226,7 @@ def open_database(spec: StoreSpec, path: Path) -> sqlite3.Connection:
     except (OSError, sqlite3.Error) as exc:
         raise _failure(spec.open_failure, path, exc) from exc
     try:
-        problems = integrity_problems(connection)
+        problems = integrity_problems(connection, depth)
         if problems is not None:
             raise _corrupt(spec, connection, path, problems)
         mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]

@@ -3,10 +3,11 @@
 A child process opens the outbox and, in a loop, journals a task as running, stores its result
 (which ends the journal entry in the same transaction) and marks every other result delivered,
 printing each step only after the call (and so its COMMIT) returned. The parent kills it with
-SIGKILL at random moments, about 50 times, on the same file: sometimes while it opens (integrity
+SIGKILL at random moments, about 50 times, on the same file: sometimes while it opens (quick
 check, migrations), mostly in the middle of writes. Afterwards every reported result must be
 stored, every reported delivery must hold, the journal must never list a task whose result is
-stored, and the file must pass its integrity check.
+stored, and the file must pass the full integrity check. A file damaged on disk (not by a crash)
+is caught by the quick check at open, before anything writes to it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ import sys
 import time
 from pathlib import Path
 
-from orban_desktop.agent.outbox import ResultOutbox
+import pytest
+
+from orban_desktop.agent.outbox import OutboxItem, ResultOutbox
+from orban_desktop.agent.outbox_schema import CorruptOutboxError
 
 KILL_CYCLES = 50
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -89,7 +93,7 @@ def test_sigkilled_writer_loses_nothing_it_reported(tmp_path: Path) -> None:
         return {task for kind, task in reported if kind == step}
 
     assert len(reported_as("stored")) > KILL_CYCLES, f"too few writes to matter (seed {seed})"
-    with ResultOutbox(db) as outbox:  # opening runs the integrity check too
+    with ResultOutbox(db) as outbox:  # opening runs the quick check; this is the full one
         assert outbox.integrity_check() == "ok"
         running = {task.task_id for task in outbox.running_tasks()}
     with sqlite3.connect(db) as conn:
@@ -105,3 +109,21 @@ def test_sigkilled_writer_loses_nothing_it_reported(tmp_path: Path) -> None:
     assert not vanished, f"neither running nor with a result (seed {seed}): {vanished[:10]}"
     both = sorted(running & results.keys())
     assert not both, f"journaled as running with a stored result (seed {seed}): {both[:10]}"
+
+
+def test_damaged_pages_are_caught_at_open_before_any_write(tmp_path: Path) -> None:
+    db = tmp_path / "outbox.sqlite3"
+    with ResultOutbox(db) as outbox:
+        for index in range(400):
+            frame = f'{{"message_id":"m-{index}","type":"TASK_COMPLETE"}}'
+            outbox.put(OutboxItem(f"t-{index}", f"m-{index}", "TASK_COMPLETE", frame, 1.0))
+    data = bytearray(db.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    assert len(data) > 4 * page_size
+    data[2 * page_size : 4 * page_size] = bytes([0x5A]) * (2 * page_size)  # pages 3 and 4
+    db.write_bytes(data)
+    with pytest.raises(CorruptOutboxError) as caught:
+        ResultOutbox(db)
+    assert db.read_bytes() == bytes(data)  # left exactly as found
+    assert caught.value.backup.read_bytes() == bytes(data)
+    assert "ResultOutbox.recover" in caught.value.message
