@@ -126,7 +126,7 @@ class MessageHandlers:
             if support is None or not support.usable:
                 why = support.describe() if support else "The runner is still being checked."
                 return await self._reject(task_id, "unsupported_framework", why)
-        requirements = GPURequirements.from_mapping(assign.requirements.model_dump())
+        requirements = GPURequirements.from_wire(assign.requirements)
         recent = self.ctx.latest_statuses()
         if recent:  # the sampler's snapshot: decided on the loop, no thread hop (fast accept)
             check = self._detector.meets_requirements(requirements, recent)

@@ -9,13 +9,13 @@ code of the candidate that got furthest. No I/O here; imports no Qt.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
-from typing import Any
 
 from orban_desktop.gpu.arch import parse_compute_capability
 from orban_desktop.gpu.device import GIB, GPUFacts, GPUStatus
+from orban_desktop.protocol.types import TaskRequirements
 
 #: NVIDIA compute capability from which FP16 arithmetic is native.
 FP16_MIN_COMPUTE_CAPABILITY = (5, 3)
@@ -38,12 +38,12 @@ class GPURequirements:
     fp16: bool = False
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> GPURequirements:
-        """From TASK_ASSIGN's ``requirements`` object (``framework`` is not a GPU matter)."""
+    def from_wire(cls, requirements: TaskRequirements) -> GPURequirements:
+        """From TASK_ASSIGN's ``requirements`` (``framework`` is not a GPU matter)."""
         return cls(
-            min_vram_gb=int(data.get("min_vram_gb") or 0),
-            min_compute_capability=str(data.get("min_compute_capability") or ""),
-            fp16=bool(data.get("fp16", False)),
+            min_vram_gb=requirements.min_vram_gb,
+            min_compute_capability=requirements.min_compute_capability,
+            fp16=requirements.fp16,
         )
 
 

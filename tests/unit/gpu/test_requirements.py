@@ -137,8 +137,12 @@ def test_unknown_free_memory_fits_only_tasks_without_a_vram_minimum():
 
 
 def test_requirements_from_a_task_assign_object():
-    req = GPURequirements.from_mapping(
-        {"min_vram_gb": 12, "min_compute_capability": "7.5", "framework": "pytorch", "fp16": True}
+    from orban_desktop.protocol.types import TaskRequirements
+
+    wire = TaskRequirements(
+        min_vram_gb=12, min_compute_capability="7.5", framework="pytorch", fp16=True
     )
+    req = GPURequirements.from_wire(wire)
     assert req == GPURequirements(min_vram_gb=12, min_compute_capability="7.5", fp16=True)
-    assert GPURequirements.from_mapping({}) == GPURequirements()
+    none = TaskRequirements(min_vram_gb=0, min_compute_capability="", framework="", fp16=False)
+    assert GPURequirements.from_wire(none) == GPURequirements()
