@@ -1,16 +1,16 @@
 """The tray for real: an X server with a tray host, the app as a child, clicks by xdotool.
 
-``x_display`` starts Xvfb and trayer (a tray host); without them the test is skipped, or fails
-when ``CI`` is set (CI installs them with ``.ci/ui-deps.sh``). The child (``tray_driver``) runs
-the real app and clicks Pause and Resume in the tray menu; this test checks what it saw: the
-agent's state, the tray icon, and the platform's own ``/status`` for the agent.
+``x_display`` starts Xvfb (``tests/xserver.py``) and trayer (a tray host); without them the test
+is skipped, or fails when ``CI`` is set (CI installs them with ``.ci/ui-deps.sh``). The child
+(``tray_driver``) runs the real app and clicks Pause and Resume in the tray menu; this test
+checks what it saw: the agent's state, the tray icon, and the platform's own ``/status`` for the
+agent.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -19,37 +19,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.xserver import need_tools, xvfb
+
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = ("Xvfb", "trayer", "xdotool")
-
-
-def _need_tools() -> None:
-    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
-    if not missing:
-        return
-    message = f"{', '.join(missing)} not installed (run .ci/ui-deps.sh)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture
 def x_display(tmp_path: Path) -> Iterator[str]:
     """A private X server with a tray host; yields its DISPLAY."""
-    _need_tools()
-    read_end, write_end = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        xvfb.kill()
-        pytest.fail("Xvfb did not start")
-    display = f":{number}"
+    need_tools(*TOOLS)
+    with xvfb("1280x800x24") as display:
+        yield from _with_tray_host(display)
+
+
+def _with_tray_host(display: str) -> Iterator[str]:
     env = {**os.environ, "DISPLAY": display}
     trayer = subprocess.Popen(
         ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
@@ -60,12 +44,11 @@ def x_display(tmp_path: Path) -> Iterator[str]:
     try:
         yield display
     finally:
-        for process in (trayer, xvfb):
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        trayer.terminate()
+        try:
+            trayer.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            trayer.kill()
 
 
 def test_tray_pause_and_resume_reach_the_agent_and_the_platform(

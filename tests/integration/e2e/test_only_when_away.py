@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from orban_desktop.network.auth import Authenticator
 from orban_desktop.presence.idle import IdleClock
 from orban_platform.server import LocalPlatform
 from tests.integration.e2e.harness import agent_config, platform, wait_for
+from tests.xserver import need_tools, xvfb
 
 AWAY_AFTER_S = 1.5
 
@@ -72,27 +71,9 @@ def reasons(host: AgentHost) -> frozenset[PauseReason]:
 # ---------------------------------------------------------------- on a real X server
 @pytest.fixture
 def display() -> Iterator[str]:
-    missing = [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]
-    if missing:
-        message = f"{', '.join(missing)} not installed (run .ci/ui-deps.sh)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    read_end, write_end = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "640x480x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    assert number, "Xvfb did not start"
-    try:
-        yield f":{number}"
-    finally:
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
+    need_tools("Xvfb", "xdotool")
+    with xvfb() as name:
+        yield name
 
 
 async def move_mouse(display: str, x: int) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,31 +17,14 @@ import pytest
 from orban_desktop.presence.away import AwayWatch, Presence, PresenceReading
 from orban_desktop.presence.idle import find_idle_clock
 from orban_desktop.presence.x11 import X11IdleClock
+from tests.xserver import need_tools, xvfb
 
 
 @pytest.fixture
 def display() -> Iterator[str]:
-    missing = [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]
-    if missing:
-        message = f"{', '.join(missing)} not installed (run .ci/ui-deps.sh)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    read_end, write_end = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "640x480x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    assert number, "Xvfb did not start"
-    try:
-        yield f":{number}"
-    finally:
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
+    need_tools("Xvfb", "xdotool")
+    with xvfb() as name:
+        yield name
 
 
 def _move_mouse(display: str, x: int) -> None:
