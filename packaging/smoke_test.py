@@ -42,9 +42,12 @@ TAIL_LINES = 30
 PAINTED = re.compile(r"first window painted ([0-9.]+) s after launch")
 CONNECTED = "authenticated as agent-"
 TASKS_DONE = re.compile(r"Tasks:\s+\d+ running, (\d+) done")
-EARNED_TODAY = re.compile(r"Earnings:\s+today (\S+) ([A-Z]{3})")
-#: ``Today:     $0.021875`` (or ``EUR 0.02`` for another currency), as ``earnings`` prints it.
-LEDGER_TODAY = re.compile(r"Today:\s+(\$|[A-Z]{3} )([\d,]+(?:\.\d+)?)")
+#: An amount as ``money_text`` writes it: ``$0.021875`` or ``EUR 0.02``.
+MONEY = r"(\$|[A-Z]{3} )([\d,]+(?:\.\d+)?)"
+#: ``Earnings:  today $0.004588, earned …``, as ``status -v`` prints it.
+EARNED_TODAY = re.compile(r"Earnings:\s+today " + MONEY)
+#: ``Today:     $0.021875``, as ``earnings`` prints it.
+LEDGER_TODAY = re.compile(r"Today:\s+" + MONEY)
 
 
 class SmokeFailure(Exception):
@@ -217,7 +220,12 @@ def wait_for_earning(
         if serving_seen is None and re.search(r"State:\s+serving", status):
             serving_seen = time.monotonic()
         tasks, earned = TASKS_DONE.search(status), EARNED_TODAY.search(status)
-        if tasks and int(tasks.group(1)) >= 1 and earned and Decimal(earned.group(1)) > 0:
+        if (
+            tasks
+            and int(tasks.group(1)) >= 1
+            and earned
+            and Decimal(earned.group(2).replace(",", "")) > 0
+        ):
             return status, serving_seen
         if time.monotonic() > deadline:
             raise SmokeFailure(
