@@ -2,38 +2,40 @@
 
 Runs ``orban-desktop --simulate-gpus 8 --sample-interval 1`` (8 simulated GPUs sampled at 1 Hz)
 under offscreen Qt against a local platform in its own process (``orban-agent platform``), so
-the figures are the app's alone: once ``idle`` (the platform queues no job: the cost of the
-agent's loops and the UI) and once ``busy`` (demo jobs keep coming: the agent works all the
-time, tasks run in the process sandbox), each with the window shown and started hidden
-(``--hidden``), each for ``--minutes`` (default 10, as the issue asks). After a warm-up it reads
-``/proc`` every ``--every`` seconds: RSS and CPU time (user + system) of the app process; task
-processes are counted apart. It also times ``--launches`` launches of ``orban-desktop --demo``
-(the ``make run`` path, platform embedded) from ``Popen`` to the "first window painted" line.
+the figures are the app's alone: ``idle`` (the platform queues no job: the cost of the agent's
+loops and the UI) and ``busy`` (demo jobs keep coming: tasks run in the process sandbox), each
+with the window shown and started hidden (``--hidden``), each for ``--minutes``. After
+``--warm-up`` seconds it reads ``/proc`` every ``--every`` seconds: RSS and CPU time (user +
+system) of the app process; task processes are counted apart. The memory slope is the least
+squares fit of RSS over those samples, in MB per minute. It also times ``--launches`` launches
+of ``orban-desktop --demo`` (the ``make run`` path, platform embedded) from ``Popen`` to the
+"first window painted" line, and prints every issue-21 target next to its figure.
 
-Run: ``.venv/bin/python -m bench.bench_app --minutes 1``. Linux only (reads ``/proc``). Prints
-figures only; no pass/fail. Targets from the issue: RSS under 160 MB and flat; CPU under 3 % of a
-core shown, under 1 % hidden. Imports no Qt itself.
+``--soak`` is the long run: busy, window shown (unless ``--modes``/``--loads`` say otherwise),
+60 minutes unless ``--minutes`` says otherwise, with the RSS every ten minutes.
+
+Run: ``.venv/bin/python -m bench.bench_app --minutes 1`` or ``... --soak``. Linux only (reads
+``/proc``). Figures only; no pass/fail exit status. Imports no Qt itself.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TICKS = os.sysconf("SC_CLK_TCK")
-PAINTED = "first window painted"
+from bench.app_process import launch, painted_after, platform, read_proc, stop
+from bench.targets import target_line
+
+RSS_LIMIT_MB = 160.0
+SLOPE_LIMIT_MB_MIN = 0.05
+CPU_LIMITS = {"shown": 3.0, "hidden": 1.0}  # % of one core, app process alone, busy
+PAINT_LIMIT_S = 1.0
 
 
 @dataclass
@@ -46,97 +48,17 @@ class Sample:
 
 @dataclass
 class Run:
+    load: str
     mode: str
     samples: list[Sample] = field(default_factory=list)
-    painted_after_s: float | None = None
 
-
-def read_proc(pid: int) -> tuple[float, float, float]:
-    """(RSS in MB, own CPU seconds, waited-for children's CPU seconds) of ``pid``."""
-    status = Path(f"/proc/{pid}/status").read_text()
-    rss_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    utime, stime, cutime, cstime = (int(fields[i]) for i in (11, 12, 13, 14))
-    return rss_kb / 1024, (utime + stime) / TICKS, (cutime + cstime) / TICKS
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextlib.contextmanager
-def platform(root: Path, jobs: int) -> Iterator[str]:
-    """A local platform in its own process; yields its URL."""
-    port, http_port = free_port(), free_port()
-    argv = [sys.executable, "-m", "orban_desktop.cli", "platform", "--root", str(root),
-            "--data", str(root / "platform"), "--port", str(port),
-            "--http-port", str(http_port), "--jobs", str(jobs)]  # fmt: skip
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"ws://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        if time.monotonic() > deadline or process.poll() is not None:
-            raise RuntimeError("the local platform did not start")
-        time.sleep(0.1)
-    try:
-        yield url
-    finally:
-        stop(process)
-
-
-def launch(
-    root: Path, hidden: bool, platform_url: str | None
-) -> tuple[subprocess.Popen[str], float, list[str]]:
-    """The app under ``root``: against ``platform_url``, or with ``--demo`` when it is None."""
-    argv = [sys.executable, "-m", "orban_desktop.app", "--root", str(root)]
-    if platform_url is None:
-        argv.append("--demo")
-    else:
-        config = root / "config" / "config.toml"
-        config.parent.mkdir(parents=True, exist_ok=True)
-        config.write_text(f'[agent]\nplatform_url = "{platform_url}"\n', encoding="utf-8")
-        argv += ["--simulate-gpus", "8", "--sample-interval", "1"]
-    if hidden:
-        argv.append("--hidden")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    started = time.monotonic()
-    process = subprocess.Popen(
-        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    lines: list[str] = []
-
-    def pump() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            lines.append(f"{time.monotonic() - started:.3f} {line.rstrip()}")
-
-    threading.Thread(target=pump, daemon=True).start()
-    return process, started, lines
-
-
-def painted_after(lines: list[str]) -> float | None:
-    for line in list(lines):
-        if PAINTED in line:
-            return float(line.split(" ", 1)[0])
-    return None
-
-
-def stop(process: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    @property
+    def name(self) -> str:
+        return f"{self.load}, window {self.mode}"
 
 
 def measure(load: str, mode: str, minutes: float, every_s: float, warm_up_s: float) -> Run:
-    run = Run(f"{load}, window {mode}")
+    run = Run(load, mode)
     jobs = 0 if load == "idle" else 4
     with (
         tempfile.TemporaryDirectory(prefix="orban-bench-app-") as folder,
@@ -145,11 +67,10 @@ def measure(load: str, mode: str, minutes: float, every_s: float, warm_up_s: flo
         process, started, lines = launch(Path(folder) / "app", mode == "hidden", url)
         try:
             time.sleep(warm_up_s)
-            run.painted_after_s = painted_after(lines)
             end = time.monotonic() + minutes * 60
             while True:
-                if process.poll() is not None:
-                    raise RuntimeError("the app exited early:\n" + "\n".join(lines[-20:]))
+                if process.poll() is not None or any("cannot start" in x for x in lines):
+                    raise RuntimeError("the app stopped early:\n" + "\n".join(lines[-20:]))
                 run.samples.append(Sample(time.monotonic() - started, *read_proc(process.pid)))
                 if time.monotonic() >= end:
                     break
@@ -160,6 +81,7 @@ def measure(load: str, mode: str, minutes: float, every_s: float, warm_up_s: flo
 
 
 def slope_mb_per_min(samples: list[Sample]) -> float:
+    """Least squares slope of RSS over time, MB per minute (0 with fewer than 2 samples)."""
     if len(samples) < 2:
         return 0.0
     xs = [s.at_s / 60 for s in samples]
@@ -169,20 +91,44 @@ def slope_mb_per_min(samples: list[Sample]) -> float:
     return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
 
 
-def report(run: Run) -> None:
+def cpu_percent(run: Run) -> tuple[float, float]:
+    """(app process, task processes) CPU over the run, % of one core."""
     first, last = run.samples[0], run.samples[-1]
     span = last.at_s - first.at_s
-    cpu = 100 * (last.cpu_s - first.cpu_s) / span if span else 0.0
-    tasks = 100 * (last.children_cpu_s - first.children_cpu_s) / span if span else 0.0
+    if not span:
+        return 0.0, 0.0
+    return (
+        100 * (last.cpu_s - first.cpu_s) / span,
+        100 * (last.children_cpu_s - first.children_cpu_s) / span,
+    )
+
+
+def report(run: Run, trail_every_min: float) -> list[str]:
+    """Print one run's figures; returns its target lines."""
+    span = run.samples[-1].at_s - run.samples[0].at_s
+    cpu, tasks = cpu_percent(run)
     rss = [s.rss_mb for s in run.samples]
-    print(f"\n{run.mode}: {len(run.samples)} samples over {span / 60:.1f} min (after warm-up)")
+    slope = slope_mb_per_min(run.samples)
+    print(f"\n{run.name}: {len(run.samples)} samples over {span / 60:.1f} min (after warm-up)")
     print(f"  RSS MB      start {rss[0]:.1f}  end {rss[-1]:.1f}  max {max(rss):.1f}  "
-          f"slope {slope_mb_per_min(run.samples):+.2f} MB/min")  # fmt: skip
+          f"slope {slope:+.3f} MB/min")  # fmt: skip
     print(f"  CPU         {cpu:.2f} % of one core (the app process)")
     print(f"  task procs  {tasks:.2f} % of one core (demo tasks in the process sandbox)")
-    minute_marks = [s for s in run.samples if round(s.at_s) % 60 < 10] or run.samples
-    trail = "  ".join(f"{s.at_s / 60:.0f}m:{s.rss_mb:.0f}" for s in minute_marks[::1][:12])
-    print(f"  RSS by minute  {trail}")
+    marks: list[str] = []
+    next_mark = 0.0
+    for sample in run.samples:
+        minute = (sample.at_s - run.samples[0].at_s) / 60
+        if minute >= next_mark:
+            marks.append(f"{minute:.0f}m:{sample.rss_mb:.1f}")
+            next_mark += trail_every_min
+    print(f"  RSS trail   {'  '.join(marks)}")
+    lines = [
+        target_line(f"RSS max, {run.name}", max(rss), "MB", RSS_LIMIT_MB),
+        target_line(f"RSS slope, {run.name}", slope, "MB/min", SLOPE_LIMIT_MB_MIN, digits=3),
+    ]
+    if run.load == "busy" and run.mode in CPU_LIMITS:
+        lines.append(target_line(f"CPU app, {run.name}", cpu, "%", CPU_LIMITS[run.mode]))
+    return lines
 
 
 def launch_times(count: int) -> list[float]:
@@ -202,22 +148,35 @@ def launch_times(count: int) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Memory and CPU of the running desktop app.")
-    parser.add_argument("--minutes", type=float, default=10.0, help="per mode (default 10)")
+    parser.add_argument("--soak", action="store_true", help="the long run (60 min, busy, shown)")
+    parser.add_argument("--minutes", type=float, help="per run (default 10; 60 with --soak)")
     parser.add_argument("--every", type=float, default=10.0, help="seconds between samples")
-    parser.add_argument("--warm-up", type=float, default=30.0, help="seconds before sampling")
-    parser.add_argument("--launches", type=int, default=3, help="launches timed to first paint")
-    parser.add_argument("--modes", default="shown,hidden", help="shown, hidden or both")
-    parser.add_argument("--loads", default="idle,busy", help="idle, busy or both")
+    parser.add_argument("--warm-up", type=float, default=60.0, help="seconds before sampling")
+    parser.add_argument("--launches", type=int, help="launches timed (default 5; 0 with --soak)")
+    parser.add_argument("--modes", help="shown, hidden or both (default both; shown with --soak)")
+    parser.add_argument("--loads", help="idle, busy or both (default both; busy with --soak)")
     args = parser.parse_args(argv)
+    minutes = args.minutes if args.minutes is not None else (60.0 if args.soak else 10.0)
+    launches = args.launches if args.launches is not None else (0 if args.soak else 5)
+    modes = args.modes or ("shown" if args.soak else "shown,hidden")
+    loads = args.loads or ("busy" if args.soak else "idle,busy")
     print(f"bench_app: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, offscreen Qt, "
-          f"8 simulated GPUs at 1 Hz, {args.minutes:g} min per run")  # fmt: skip
-    times = launch_times(args.launches)
-    if times:
-        print(f"launch to first painted window: median {statistics.median(times):.2f} s "
-              f"(runs: {', '.join(f'{t:.2f}' for t in times)})")  # fmt: skip
-    for load in args.loads.split(","):
-        for mode in args.modes.split(","):
-            report(measure(load.strip(), mode.strip(), args.minutes, args.every, args.warm_up))
+          f"8 simulated GPUs at 1 Hz, {minutes:g} min per run after {args.warm_up:g} s "
+          f"warm-up{', soak' if args.soak else ''}")  # fmt: skip
+    targets: list[str] = []
+    if launches:
+        times = launch_times(launches)
+        if times:
+            median = statistics.median(times)
+            print(f"launch to first painted window: median {median:.2f} s "
+                  f"(runs: {', '.join(f'{t:.2f}' for t in times)})")  # fmt: skip
+            targets.append(target_line("first paint, median", median, "s", PAINT_LIMIT_S))
+    for load in loads.split(","):
+        for mode in modes.split(","):
+            run = measure(load.strip(), mode.strip(), minutes, args.every, args.warm_up)
+            targets += report(run, 10.0 if minutes >= 30 else 1.0)
+    print("\nbench_app targets (issue 21):")
+    print("\n".join(targets))
     return 0
 
 

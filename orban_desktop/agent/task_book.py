@@ -4,8 +4,9 @@
 result); :class:`~orban_desktop.agent.handlers.MessageHandlers` reads it (is this TASK_ASSIGN a
 task already running or already done? which GPU earned this EARNINGS_RECORD?); the service reads
 it for HEARTBEAT and STATE_SYNC, the status file for its task list. Finished tasks are kept up to
-``FINISHED_KEPT``, oldest dropped first. In memory only (the outbox is the durable record);
-imports nothing from Qt.
+``FINISHED_KEPT``, oldest dropped first, so the memory is bounded however long the agent runs;
+an older task's result is read from the outbox when asked for (the handlers do so). In memory
+only (the outbox is the durable record); imports nothing from Qt.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from orban_desktop.agent.outbox import OutboxItem
 from orban_desktop.protocol import messages as m
 from orban_desktop.protocol.timestamps import WireTime
 
-#: How many finished tasks are remembered, to answer a repeated TASK_ASSIGN with the result.
-FINISHED_KEPT = 1024
+#: How many finished tasks are remembered, to answer a repeated TASK_ASSIGN with the result
+#: and an EARNINGS_RECORD with the task's GPU (older ones: the outbox has the result).
+FINISHED_KEPT = 128
 
 
 @dataclass
@@ -50,6 +52,11 @@ class TaskBook:
         self.running: dict[str, ActiveTask] = {}
         self._finished: OrderedDict[str, FinishedTask] = OrderedDict()
         self._finished_kept = finished_kept
+
+    @property
+    def finished_count(self) -> int:
+        """How many finished tasks are remembered now (at most ``finished_kept``)."""
+        return len(self._finished)
 
     def started(self, task: ActiveTask) -> None:
         self.running[task.assign.task_id] = task

@@ -2,7 +2,9 @@
 
 :class:`TelemetrySampler` reads every GPU off the event loop (``asyncio.to_thread``) every
 ``interval_s`` (every ``fast_interval_s`` while the GUI shows live charts), keeps the snapshots in
-a :class:`GpuHistory` of bounded ring buffers and publishes each reading as ``GpuSampled``.
+a :class:`GpuHistory` of bounded ring buffers and publishes each reading as ``GpuSampled``. The
+core itself reads only the latest reading (policy, heartbeat, status file), so its history is
+short (``CORE_SAMPLES_KEPT``): a window that runs for weeks keeps its own chart ring in the UI.
 :func:`heartbeat_gpu_status` turns GPU-layer snapshots into HEARTBEAT's wire struct. Charts and
 the policy read snapshots, never the devices. Imports nothing from Qt.
 """
@@ -22,15 +24,19 @@ from orban_desktop.protocol import types as wire
 
 logger = logging.getLogger(__name__)
 
+#: Snapshots the core keeps per GPU: a minute at 1 s (the core reads only the latest one).
+CORE_SAMPLES_KEPT = 60
+
 
 class GpuHistory:
     """The last ``max_samples`` snapshots of each GPU (one ring buffer per GPU index).
 
     Args:
-        max_samples: Snapshots kept per GPU (3600: an hour at 1 s, ten at 10 s).
+        max_samples: Snapshots kept per GPU (``CORE_SAMPLES_KEPT`` by default), so the memory
+            is bounded however long the agent runs.
     """
 
-    def __init__(self, max_samples: int = 3600) -> None:
+    def __init__(self, max_samples: int = CORE_SAMPLES_KEPT) -> None:
         if max_samples < 1:
             raise ValueError(f"max_samples must be at least 1 (got {max_samples})")
         self.max_samples = max_samples

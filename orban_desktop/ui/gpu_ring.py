@@ -3,20 +3,22 @@
 :class:`GpuSampleRing` listens to the bridge's ``gpu_sampled`` signal from the moment the
 window's models exist (before the agent starts), so the charts draw from what the UI itself
 received and never reach back into the core's history; a restarted agent changes nothing here.
-It keeps a bounded ring per GPU (:class:`~orban_desktop.agent.telemetry.GpuHistory`). Imports
-QtCore for the signal connection.
+It keeps one :class:`~orban_desktop.ui.gpu_series.GpuSeries` per GPU, sized to the charts'
+longest window (an hour at the 1 s rate of a shown chart) and allocated once, so its memory is
+the same after a minute as after weeks. Recording a sample formats nothing and draws nothing.
+Imports QtCore for the signal connection.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from orban_desktop.agent.telemetry import GpuHistory
 from orban_desktop.events import GpuSampled
 from orban_desktop.gpu.device import GPUStatus
 from orban_desktop.ui.bridge import EventBridge
+from orban_desktop.ui.gpu_series import GpuSeries, SeriesWindow
 
-#: Readings kept per GPU: an hour at the 1 s rate of a shown chart.
+#: Readings kept per GPU: the longest chart window (an hour) at the 1 s rate of a shown chart.
 RING_SAMPLES = 3600
 
 
@@ -27,16 +29,30 @@ class GpuSampleRing(QObject):
         self, bridge: EventBridge, max_samples: int = RING_SAMPLES, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._history = GpuHistory(max_samples)
+        self.max_samples = max_samples
+        self._series: dict[int, GpuSeries] = {}
+        self._latest: tuple[GPUStatus, ...] = ()
         bridge.gpu_sampled.connect(self._on_sample)
 
     def _on_sample(self, event: GpuSampled) -> None:
-        self._history.add(event.statuses)
+        for status in event.statuses:
+            series = self._series.get(status.index)
+            if series is None:
+                series = self._series[status.index] = GpuSeries(self.max_samples)
+            series.add(status)
+        self._latest = tuple(event.statuses)
 
     def latest(self) -> tuple[GPUStatus, ...]:
         """The most recent reading of every GPU (empty before the first)."""
-        return self._history.latest()
+        return self._latest
 
-    def window(self, index: int, seconds: float, now_monotonic: float) -> list[GPUStatus]:
+    def series(self, index: int) -> GpuSeries | None:
+        """GPU ``index``'s ring (``None`` before its first reading)."""
+        return self._series.get(index)
+
+    def window(self, index: int, seconds: float, now_monotonic: float) -> SeriesWindow:
         """Readings of GPU ``index`` from the last ``seconds`` before ``now_monotonic``."""
-        return self._history.window(index, seconds, now_monotonic)
+        series = self._series.get(index)
+        if series is None:
+            return GpuSeries(1).window(seconds, now_monotonic)
+        return series.window(seconds, now_monotonic)

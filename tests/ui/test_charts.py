@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 from orban_desktop.events import GpuSampled
 from orban_desktop.gpu.device import GPUStatus
 from orban_desktop.ui.dashboard import Dashboard
+from orban_desktop.ui.gpu_series import GpuSeries
 from orban_desktop.ui.main_window import MainWindow
 from orban_desktop.ui.theme import DARK
 from orban_desktop.ui.views.gpus_view import GpusView
@@ -54,7 +55,7 @@ async def check_charts(qtbot: QtBot, dashboard: Dashboard) -> None:
     mine = dataclasses.replace(latest[0], utilization_pct=42.0, fan_speed_pct=None)
     event = GpuSampled((mine, *latest[1:]))
     dashboard.host.bus.publish(event)  # the chart's ring is the UI's own: the event is enough
-    assert view.charts.latest["utilization"] == 42.0
+    await wait_until(lambda: view.charts.latest["utilization"] == 42.0, "the next frame")
     assert "42.0 %" in view.charts.plots["utilization"].titleLabel.text
     assert "not reported" in view.charts.plots["fan"].titleLabel.text
 
@@ -89,7 +90,10 @@ def test_a_metric_never_reported_says_so_instead_of_zero(qtbot: QtBot) -> None:
         dataclasses.replace(base, monotonic_ts=100.0 + i, utilization_pct=float(i))
         for i in range(5)
     ]
-    charts.show_samples(samples, now=105.0, window_s=300)
+    series = GpuSeries(10)
+    for sample in samples:
+        series.add(sample)
+    charts.show_samples(series.window(300, 105.0), now=105.0, window_s=300)
     assert charts.missing["power"].isVisible()
     assert not charts.missing["utilization"].isVisible()
     assert charts.plots["power"].titleLabel.text.endswith("not reported")

@@ -47,6 +47,8 @@ def test_logs_page_shows_live_lines_at_the_chosen_level(qtbot: QtBot, tmp_path: 
     bus.publish(LogRecorded(logging.INFO, "orban.test", "connected to the platform", 0.0))
     bus.publish(LogRecorded(logging.WARNING, "orban.test", "GPU 0 is hot", 1.0))
     bus.publish(LogRecorded(logging.DEBUG, "orban.test", "frame details", 2.0))
+    assert "GPU 0 is hot" not in view.text.toPlainText()  # a burst waits for the next frame
+    qtbot.waitUntil(lambda: "GPU 0 is hot" in view.text.toPlainText())
     text = view.text.toPlainText()
     assert "connected to the platform" in text and "GPU 0 is hot" in text
     assert "frame details" not in text
@@ -71,6 +73,7 @@ def test_long_log_lines_wrap_inside_the_page(qtbot: QtBot, tmp_path: Path) -> No
     long_words = "Docker cannot run tasks here, so they run in the process sandbox " * 6
     digest = "sha256:" + "0123456789abcdef" * 8  # one word longer than the page
     bus.publish(LogRecorded(logging.WARNING, "orban.test", long_words + digest, 0.0))
+    view.frames.flush()
     block = view.text.document().firstBlock()
     assert block.layout().lineCount() > 3  # wrapped onto several lines
     assert view.text.horizontalScrollBar().maximum() == 0  # nothing to scroll sideways

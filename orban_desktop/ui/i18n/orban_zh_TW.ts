@@ -632,6 +632,10 @@ Fix them, or move the file away to start again from the defaults.</source>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
+    <message>
+        <source>Starting the agent…</source>
+        <translation>正在啟動代理程式…</translation>
+    </message>
 </context>
 <context>
     <name>NotCountedSection</name>

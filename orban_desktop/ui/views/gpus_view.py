@@ -4,9 +4,11 @@ The list on the left has a row per GPU with a check box that enables or disables
 (saved in the settings and applied at once; a task running on a GPU switched off finishes).
 The right side shows the chosen GPU's facts (name, memory, compute capability, driver; "not
 reported" where the driver does not say) and
-:class:`~orban_desktop.ui.widgets.gpu_charts.GpuCharts` over the last 5 minutes or hour, redrawn
-on every sample while the page is visible from the readings the window itself kept
-(:class:`~orban_desktop.ui.gpu_ring.GpuSampleRing`), never from the core's history. With no GPU
+:class:`~orban_desktop.ui.widgets.gpu_charts.GpuCharts` over the last 5 minutes or hour, from
+the readings the window itself kept (:class:`~orban_desktop.ui.gpu_ring.GpuSampleRing`), never
+from the core's history. Samples are coalesced into one redraw a frame
+(:class:`~orban_desktop.ui.frame_coalescer.FrameCoalescer`) and nothing is drawn while the page
+is hidden or the window minimised; showing it again catches up at once. With no GPU
 at all the page shows an empty state instead (why no GPU can earn and what to do), never empty
 charts.
 """
@@ -35,6 +37,7 @@ from orban_desktop.events import GpuSampled
 from orban_desktop.gpu.device import GPUFacts
 from orban_desktop.ui.bridge import EventBridge
 from orban_desktop.ui.formatting import gib_text, not_reported
+from orban_desktop.ui.frame_coalescer import FrameCoalescer
 from orban_desktop.ui.gpu_readiness import GpuReadiness
 from orban_desktop.ui.gpu_ring import GpuSampleRing
 from orban_desktop.ui.state_wording import no_gpu_advice, no_gpu_headline
@@ -103,6 +106,7 @@ class GpusView(QWidget):
         right.addWidget(self.charts, 1)
         layout.addLayout(right, 1)
         self.facts: list[GPUFacts] = []
+        self.frames = FrameCoalescer(self, self.redraw)
         bridge.gpu_sampled.connect(self._on_sample)
         self.reload_gpus()
 
@@ -172,8 +176,11 @@ class GpusView(QWidget):
         self._set_enabled(index, item.checkState() == Qt.CheckState.Checked)
 
     def _on_sample(self, _event: GpuSampled) -> None:
-        if self.isVisible():
-            self.redraw()
+        self.frames.request()
+
+    def catch_up(self) -> None:
+        """Draw what came while the page was off screen (the window was restored)."""
+        self.frames.catch_up()
 
     def redraw(self) -> None:
         facts = self.selected()
@@ -185,4 +192,4 @@ class GpusView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.redraw()
+        self.frames.flush()

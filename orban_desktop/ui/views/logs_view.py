@@ -2,7 +2,9 @@
 
 Shows the recent ``LogRecorded`` events the dashboard keeps from the start (the rotating file
 keeps the rest, and its path is shown); lines at or above the chosen level are appended while
-the page is visible and redrawn when it is shown or the level changes. Long lines wrap at the
+the page is on screen, a burst of them in one append a frame, and the page is redrawn when it is
+shown again, restored or the level changes; off screen a line costs nothing here. The text holds
+at most as many lines as the dashboard keeps (a ring). Long lines wrap at the
 page's width (at a word boundary, or anywhere in a long path or hash), so nothing runs off the
 right edge. Imports QtWidgets.
 """
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QV
 
 from orban_desktop.events import LogRecorded
 from orban_desktop.ui.bridge import EventBridge
+from orban_desktop.ui.frame_coalescer import FrameCoalescer, on_screen
 from orban_desktop.ui.widgets.labels import label
 
 translate = QCoreApplication.translate
@@ -71,6 +74,9 @@ class LogsView(QWidget):
         )
         self.file_label.setWordWrap(True)
         layout.addWidget(self.file_label)
+        self._pending: list[LogRecorded] = []
+        self._stale = False  # lines came while off screen: redraw when shown
+        self.frames = FrameCoalescer(self, self._append_pending)
         bridge.log_recorded.connect(self.add)
 
     @property
@@ -78,14 +84,31 @@ class LogsView(QWidget):
         return int(self.level.currentData())
 
     def add(self, event: LogRecorded) -> None:
-        """A new line (already kept in ``events`` by its owner): shown now if visible."""
-        if self.isVisible() and event.level >= self.minimum_level:
-            self.text.appendPlainText(log_line(event))
+        """A new line (already kept in ``events`` by its owner): shown within a frame if on
+        screen, else at the next redraw."""
+        if not on_screen(self):
+            self._stale = True
+            self._pending.clear()
+        elif event.level >= self.minimum_level:
+            self._pending.append(event)
+            self.frames.request()
+
+    def _append_pending(self) -> None:
+        if self._pending:
+            self.text.appendPlainText("\n".join(log_line(e) for e in self._pending))
+            self._pending.clear()
 
     def redraw(self) -> None:
+        self._pending.clear()
+        self._stale = False
         lines = [log_line(e) for e in self.events if e.level >= self.minimum_level]
         self.text.setPlainText("\n".join(lines))
         self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())
+
+    def catch_up(self) -> None:
+        """Show the lines that came while the page was off screen (the window was restored)."""
+        if self._stale:
+            self.redraw()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -4,13 +4,16 @@ A status card (state icon, the state in words with what to do, pause/resume, tim
 ("Pause for 1 hour", "Pause until tomorrow") and retry buttons), tiles for today's, pending and
 all-time earnings (every status, so never below today) and the tasks done, the running tasks
 with their progress, and one :class:`~orban_desktop.ui.widgets.gpu_card.GpuCard` per GPU with a
-live sparkline. While a reconnect is planned, the countdown ticks every second. Imports
-QtWidgets.
+live sparkline. While a reconnect is planned, the countdown ticks every second. GPU samples
+and task changes are only recorded as they come; the cards and tiles are worded and repainted
+once a frame while the page is on screen, and at once when it is shown again
+(:class:`~orban_desktop.ui.frame_coalescer.FrameCoalescer`). Imports QtWidgets.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
 from orban_desktop.events import GpuSampled, RealWorkChecked
 from orban_desktop.ui.dashboard import Dashboard
 from orban_desktop.ui.formatting import money_text
+from orban_desktop.ui.frame_coalescer import FrameCoalescer
 from orban_desktop.ui.icons import state_icon
 from orban_desktop.ui.status_model import DisplayState
 from orban_desktop.ui.timed_pause import PauseLength
@@ -82,6 +86,8 @@ class OverviewView(QScrollArea):
         layout.addLayout(self.gpu_grid)
         layout.addStretch(1)
         self.cards: dict[int, GpuCard] = {}
+        self._stale_cards: set[int] = set()
+        self.frames = FrameCoalescer(self, self._draw_frame)
         self._shown_state: DisplayState | None = None
         self._countdown = QTimer(self, interval=1000)
         self._countdown.timeout.connect(self.show_status)
@@ -174,10 +180,10 @@ class OverviewView(QScrollArea):
         self.total.set_value(money_text(summary.earned_micros, currency))
 
     def _on_task_change(self, _task_id: str) -> None:
-        self.done.set_value(str(self.board.completed_count))
-        self._refresh_activity()
+        self.frames.request()
 
     def show_gpus(self, event: GpuSampled) -> None:
+        """Record a sample on each GPU's card; they are worded and drawn on the next frame."""
         for status in event.statuses:
             card = self.cards.get(status.index)
             if card is None:
@@ -186,8 +192,24 @@ class OverviewView(QScrollArea):
                 position = len(self.cards) - 1
                 self.gpu_grid.addWidget(card, position // 2, position % 2)
             else:
-                card.show_status(status)
+                card.record(status)
+            self._stale_cards.add(status.index)
+        self.frames.request()
+
+    def _draw_frame(self) -> None:
+        for index in sorted(self._stale_cards):
+            self.cards[index].show_latest()
+        self._stale_cards.clear()
+        self.done.set_value(str(self.board.completed_count))
         self._refresh_activity()
+
+    def catch_up(self) -> None:
+        """Draw what came while the page was off screen (the window was restored)."""
+        self.frames.catch_up()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.frames.catch_up()
 
     def _refresh_activity(self) -> None:
         busy = {row.gpu_index: row.task_id for row in self.board.running()}

@@ -3,8 +3,10 @@ and outcome.
 
 A table over :class:`~orban_desktop.ui.task_model.TaskBoard`: running tasks first (with a
 progress bar), then finished ones, newest first, with what they earned and, for a failure, the
-reason in words. Redrawn at most four times a second and only while visible; running durations
-tick once a second. Imports QtWidgets.
+reason in words. Redrawn at most four times a second and only while on screen (hidden or
+minimised: nothing is formatted; shown again: redrawn at once); running durations tick once a
+second. The board keeps a bounded number of finished tasks, so the table is bounded too.
+Imports QtWidgets.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from orban_desktop.ui.formatting import clock_text, duration_text, money_text
+from orban_desktop.ui.frame_coalescer import FrameCoalescer, on_screen
 from orban_desktop.ui.task_model import TaskBoard, TaskRow
 from orban_desktop.ui.widgets.labels import label
 from orban_desktop.ui.widgets.task_list import rate_text, where_text
@@ -32,6 +35,7 @@ from orban_desktop.ui.wording import earning_status_text, failure_text, stage_te
 translate = QCoreApplication.translate
 COLUMNS = 8
 PROGRESS_COLUMN = 4
+REDRAW_MS = 250
 
 
 class TasksView(QWidget):
@@ -65,15 +69,17 @@ class TasksView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMNS - 1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
-        self._redraw_timer = QTimer(self, singleShot=True, interval=250)
-        self._redraw_timer.timeout.connect(self.redraw)
+        self.frames = FrameCoalescer(self, self.redraw, REDRAW_MS)
         self._tick = QTimer(self, interval=1000)
-        self._tick.timeout.connect(self.redraw)
+        self._tick.timeout.connect(self.frames.request)
         board.changed.connect(self._changed)
 
     def _changed(self, _task_id: str) -> None:
-        if self.isVisible() and not self._redraw_timer.isActive():
-            self._redraw_timer.start()
+        self.frames.request()
+
+    def catch_up(self) -> None:
+        """Draw what came while the page was off screen (the window was restored)."""
+        self.frames.catch_up()
 
     def rows(self) -> list[TaskRow]:
         return self.board.running() + self.board.recent()
@@ -91,7 +97,7 @@ class TasksView(QWidget):
                 failed=self.board.failed_count,
             )
         )
-        if self.board.running() and self.isVisible():
+        if self.board.running() and on_screen(self):
             self._tick.start()
         else:
             self._tick.stop()
@@ -133,4 +139,4 @@ class TasksView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.redraw()
+        self.frames.flush()

@@ -2,7 +2,10 @@
 
 :class:`GpuCard` shows a :class:`~orban_desktop.gpu.device.GPUStatus`: utilization, temperature,
 power and memory, each "not reported" when the driver does not say, and what the GPU does now
-(a task, idle, disabled, lost). Simulated GPUs always carry the badge. Imports QtWidgets.
+(a task, idle, disabled, lost). Simulated GPUs always carry the badge. :meth:`GpuCard.record`
+keeps a reading (the sparkline's value) without formatting anything; :meth:`GpuCard.show_latest`
+words the newest one and repaints, which the page does once a frame while it is on screen.
+Imports QtWidgets.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ def gpu_title(index: int, name: str) -> str:
 
 
 class GpuCard(QFrame):
-    """A card for GPU ``index``; feed it with :meth:`show_status`."""
+    """A card for GPU ``index``; feed it with :meth:`record` and :meth:`show_latest`."""
 
     def __init__(self, status: GPUStatus, *, colour: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,17 +89,30 @@ class GpuCard(QFrame):
         self.activity.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.activity)
         self.faulty = False
+        self._status = status
         self.show_status(status)
 
     def show_status(self, status: GPUStatus) -> None:
+        """Record ``status`` and show it now."""
+        self.record(status)
+        self.show_latest()
+
+    def record(self, status: GPUStatus) -> None:
+        """Keep ``status`` as the newest reading (formats and draws nothing)."""
+        self._status = status
+        self.sparkline.append(None if status.fault else status.utilization_pct)
+        self.faulty = status.fault is not None
+
+    def show_latest(self) -> None:
+        """Word the newest reading into the labels and repaint the sparkline."""
+        status = self._status
         self.badge.setVisible(status.simulated)
         _set_text(self.readings["utilization"], percent_text(status.utilization_pct))
         _set_text(self.readings["temperature"], temperature_text(status.temperature_c))
         _set_text(self.readings["power"], power_text(status.power_w))
         memory = memory_text(status.memory_used_bytes, status.memory_total_bytes)
         _set_text(self.readings["memory"], memory)
-        self.sparkline.append(None if status.fault else status.utilization_pct)
-        self.faulty = status.fault is not None
+        self.sparkline.update()
         if self.faulty:
             _set_text(self.activity, translate("GpuCard", "Cannot be read: the GPU may be lost"))
 

@@ -4,13 +4,14 @@
 widgets) over a window of seconds, x in minutes before now. A reading the driver does not report
 is a gap in the line, and a metric with no reading in the window says "not reported" instead of
 drawing 0. Each plot's title carries the latest value, and a dashed line marks "now" at the right
-edge (labelled on the top plot). Imports QtWidgets, numpy and pyqtgraph.
+edge (labelled on the top plot). It draws from a
+:class:`~orban_desktop.ui.gpu_series.SeriesWindow` (columns of doubles, NaN where not
+reported), so a redraw converts no snapshot objects. ``draw_count`` counts redraws. Imports
+QtWidgets, numpy and pyqtgraph (this module is imported only with the GPUs page).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from orban_desktop.gpu.device import GIB, GPUStatus
 from orban_desktop.ui.formatting import not_reported
+from orban_desktop.ui.gpu_series import SeriesWindow
 from orban_desktop.ui.theme import Theme
 
 translate = QCoreApplication.translate
@@ -29,21 +31,15 @@ translate = QCoreApplication.translate
 class Metric:
     key: str
     unit: str
-    read: Callable[[GPUStatus], float | None]
     fixed_range: tuple[float, float] | None
 
 
-def _memory_gib(status: GPUStatus) -> float | None:
-    used = status.memory_used_bytes
-    return None if used is None else used / GIB
-
-
 METRICS = (
-    Metric("utilization", "%", lambda s: s.utilization_pct, (0.0, 100.0)),
-    Metric("memory", "GiB", _memory_gib, None),
-    Metric("temperature", "°C", lambda s: s.temperature_c, None),
-    Metric("power", "W", lambda s: s.power_w, None),
-    Metric("fan", "%", lambda s: s.fan_speed_pct, (0.0, 100.0)),
+    Metric("utilization", "%", (0.0, 100.0)),
+    Metric("memory", "GiB", None),
+    Metric("temperature", "°C", None),
+    Metric("power", "W", None),
+    Metric("fan", "%", (0.0, 100.0)),
 )
 
 
@@ -58,7 +54,7 @@ def metric_caption(key: str) -> str:
 
 
 class GpuCharts(QWidget):
-    """Five plots of one GPU; call :meth:`show_samples` with a window of snapshots."""
+    """Five plots of one GPU; call :meth:`show_samples` with a window of readings."""
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +71,7 @@ class GpuCharts(QWidget):
         self.now_lines: dict[str, pg.InfiniteLine] = {}
         self.latest: dict[str, float | None] = {}
         self._ticks_for = 0.0
+        self.draw_count = 0
         for row, metric in enumerate(METRICS):
             plot = self.layout_widget.addPlot(row=row, col=0)
             plot.setMenuEnabled(False)
@@ -115,23 +112,23 @@ class GpuCharts(QWidget):
         plot.addItem(line, ignoreBounds=True)
         return line
 
-    def show_samples(self, samples: Sequence[GPUStatus], now: float, window_s: float) -> None:
+    def show_samples(self, samples: SeriesWindow, now: float, window_s: float) -> None:
         """Draw ``samples`` (oldest first) over the ``window_s`` seconds before ``now``."""
-        x = np.fromiter(((s.monotonic_ts - now) / 60.0 for s in samples), float, len(samples))
+        self.draw_count += 1
+        x = (np.frombuffer(samples.times, dtype=float) - now) / 60.0
         left = -window_s / 60.0
         if window_s != self._ticks_for:
             self._set_ticks(window_s)
         for metric in METRICS:
-            values = [None if s.fault else metric.read(s) for s in samples]
-            y = np.fromiter((math.nan if v is None else v for v in values), float, len(values))
+            y = np.frombuffer(samples.values[metric.key], dtype=float)
             reported = bool(np.isfinite(y).any())
             self.curves[metric.key].setData(x, y, connect="finite")
             plot = self.plots[metric.key]
             plot.setXRange(left, 0.0, padding=0.0)
-            y_range = self._y_range(metric.key, y, samples[-1] if samples else None)
+            y_range = self._y_range(metric.key, y, samples.latest)
             if y_range is not None:
                 plot.setYRange(*y_range, padding=0.02)
-            self.latest[metric.key] = values[-1] if values else None
+            self.latest[metric.key] = samples.last_value(metric.key)
             text = self.missing[metric.key]
             text.setVisible(not reported)
             if not reported:

@@ -1,9 +1,10 @@
 """A tiny line chart of the last readings of one value, painted with QPainter (no axes).
 
-Cheap enough for a card per GPU at 1 Hz: it keeps a bounded deque, repaints only when visible
-and leaves a gap where a reading is missing (``None``: not reported) instead of drawing a 0. The
-right edge is now: a faint line marks it and a dot sits on the newest reading.
-Imports QtCore, QtGui and QtWidgets.
+Cheap enough for a card per GPU at 1 Hz: it keeps a bounded deque (``capacity`` values, so its
+memory is fixed), :meth:`Sparkline.append` only records (its owner repaints it once a frame,
+while it is on screen; ``paint_count`` counts the paints), and it leaves a gap where a reading
+is missing (``None``: not reported) instead of drawing a 0. The right edge is now: a faint line
+marks it and a dot sits on the newest reading. Imports QtCore, QtGui and QtWidgets.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Sparkline(QWidget):
         self.values: deque[float | None] = deque(maxlen=capacity)
         self.minimum, self.maximum = minimum, maximum
         self.colour = QColor(colour)
+        self.paint_count = 0
         self.setMinimumHeight(36)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolTip(QCoreApplication.translate("Sparkline", "The right edge is now"))
@@ -39,9 +41,8 @@ class Sparkline(QWidget):
         return QSize(200, 40)
 
     def append(self, value: float | None) -> None:
+        """Record a reading; nothing is drawn until :meth:`update` (the owner's frame)."""
         self.values.append(value)
-        if self.isVisible():
-            self.update()
 
     def set_colour(self, colour: str) -> None:
         self.colour = QColor(colour)
@@ -53,6 +54,7 @@ class Sparkline(QWidget):
         return 2 + (height - 4) * (1 - share)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self.paint_count += 1
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         width, height = float(self.width()), float(self.height())

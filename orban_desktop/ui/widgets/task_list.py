@@ -2,15 +2,18 @@
 
 :class:`RunningTaskList` follows a :class:`~orban_desktop.ui.task_model.TaskBoard`: a row per
 running task (id, GPU, stage, elapsed time, progress bar), removed when the task ends, and a
-line saying so when nothing runs. Rows are updated in place. Imports QtWidgets.
+line saying so when nothing runs. Rows are updated in place, once a frame at most and only while
+the list is on screen (a hidden list catches up when shown). Imports QtWidgets.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from orban_desktop.ui.formatting import duration_text
+from orban_desktop.ui.frame_coalescer import FrameCoalescer
 from orban_desktop.ui.task_model import TaskBoard, TaskRow
 from orban_desktop.ui.widgets.labels import label
 from orban_desktop.ui.wording import stage_text
@@ -77,7 +80,8 @@ class RunningTaskList(QWidget):
         self.lines: dict[str, _TaskLine] = {}
         self._line_height = _TaskLine().sizeHint().height()
         self.set_capacity(1)
-        board.changed.connect(self.refresh)
+        self.frames = FrameCoalescer(self, self.refresh)
+        board.changed.connect(self._changed)  # a method: disconnected when the list is deleted
 
     def set_capacity(self, tasks_at_once: int) -> None:
         """Keep room for this many rows, so the page below does not move as tasks come and go
@@ -98,3 +102,10 @@ class RunningTaskList(QWidget):
                 self._layout.insertWidget(self._layout.count() - 1, self.lines[task_id])
             self.lines[task_id].show_row(row, now)
         self.empty.setVisible(not running)
+
+    def _changed(self, _task_id: str) -> None:
+        self.frames.request()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.frames.catch_up()
