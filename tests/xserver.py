@@ -44,8 +44,14 @@ def xvfb(screen: str = "640x480x24") -> Iterator[str]:
     try:
         yield f":{number}"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_process(server)
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout_s: float = 10.0) -> None:
+    """SIGTERM ``process``, wait up to ``timeout_s``, then SIGKILL it (an X server, a tray host)."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

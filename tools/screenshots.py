@@ -23,6 +23,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from orban_desktop.ui.dashboard import Dashboard
+    from orban_desktop.ui.main_window import MainWindow
 
 LOOKS = {
     "first-run": ("en", "light"),
@@ -59,19 +64,34 @@ def _name(view: str, look: str) -> str:
     return f"{view}.png" if look == "en" else f"{view}-{look}.png"
 
 
-async def _shoot_app(desktop: object, look: str, out: Path) -> None:
+async def _app_window(desktop: object) -> tuple[Dashboard, MainWindow]:
+    """The running app's dashboard and window (once both exist), the window at its shot size."""
     from orban_desktop.ui.desktop import DesktopApp
-    from orban_desktop.ui.icons import state_icon
-    from orban_desktop.ui.status_model import DisplayState
-    from orban_desktop.ui.tray import Tray
-    from orban_desktop.ui.views.earnings_view import EarningsView
-    from orban_desktop.ui.views.tasks_view import TasksView
 
     assert isinstance(desktop, DesktopApp)
     await _until(lambda: desktop.dashboard is not None and desktop.window is not None, "window")
     dashboard, window = desktop.dashboard, desktop.window
     assert dashboard is not None and window is not None
     window.resize(*WINDOW_SIZE)
+    return dashboard, window
+
+
+def _grab_tray_menu(dashboard: Dashboard, path: Path) -> None:
+    from orban_desktop.ui.tray import Tray
+
+    tray = Tray(dashboard)
+    tray.refresh_menu()
+    tray.menu.adjustSize()
+    tray.menu.grab().save(str(path))
+
+
+async def _shoot_app(desktop: object, look: str, out: Path) -> None:
+    from orban_desktop.ui.icons import state_icon
+    from orban_desktop.ui.status_model import DisplayState
+    from orban_desktop.ui.views.earnings_view import EarningsView
+    from orban_desktop.ui.views.tasks_view import TasksView
+
+    dashboard, window = await _app_window(desktop)
     started = time.monotonic()
     await _until(lambda: dashboard.board.completed_count >= 4, "four tasks done")
     await _until(lambda: dashboard.earnings.pending_micros > 0, "pending earnings")
@@ -86,10 +106,7 @@ async def _shoot_app(desktop: object, look: str, out: Path) -> None:
             page.redraw()
         window.grab().save(str(out / _name(name, look)))
     if look in ("en", "zh_TW"):
-        tray = Tray(dashboard)
-        tray.refresh_menu()
-        tray.menu.adjustSize()
-        tray.menu.grab().save(str(out / _name("tray-menu", look)))
+        _grab_tray_menu(dashboard, out / _name("tray-menu", look))
     if look == "en":
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QPainter, QPixmap
@@ -127,15 +144,9 @@ async def _shoot_first_run(root: Path, out: Path) -> None:
 async def _shoot_state(desktop: object, look: str, out: Path) -> None:
     """Wait until the state shows, then grab the Overview (and the GPUs page, the tray menu)."""
     from orban_desktop.events import ConnectionState
-    from orban_desktop.ui.desktop import DesktopApp
     from orban_desktop.ui.gpu_readiness import GpuReadiness
-    from orban_desktop.ui.tray import Tray
 
-    assert isinstance(desktop, DesktopApp)
-    await _until(lambda: desktop.dashboard is not None and desktop.window is not None, "window")
-    dashboard, window = desktop.dashboard, desktop.window
-    assert dashboard is not None and window is not None
-    window.resize(*WINDOW_SIZE)
+    dashboard, window = await _app_window(desktop)
     status = dashboard.status
     if look == "offline":
         await _until(lambda: status.retry_deadline is not None, "offline, retrying", 60)
@@ -152,10 +163,7 @@ async def _shoot_state(desktop: object, look: str, out: Path) -> None:
         window.show_page("gpus")
         await _settle()
         window.grab().save(str(out / "gpus-no-gpu.png"))
-    tray = Tray(dashboard)
-    tray.refresh_menu()
-    tray.menu.adjustSize()
-    tray.menu.grab().save(str(out / f"tray-menu-{look}.png"))
+    _grab_tray_menu(dashboard, out / f"tray-menu-{look}.png")
     desktop.request_quit()
 
 

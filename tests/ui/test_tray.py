@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.xserver import need_tools, xvfb
+from tests.xserver import need_tools, stop_process, xvfb
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = ("Xvfb", "trayer", "xdotool")
@@ -44,11 +44,7 @@ def _with_tray_host(display: str) -> Iterator[str]:
     try:
         yield display
     finally:
-        trayer.terminate()
-        try:
-            trayer.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            trayer.kill()
+        stop_process(trayer)
 
 
 def test_tray_pause_and_resume_reach_the_agent_and_the_platform(
