@@ -64,7 +64,7 @@ runner-env: $(RUNNER_ENV)/.installed
 runner-image:
 	bash tools/build_runner_image.sh
 
-# Every issue-21 target next to its figure (about 15 minutes; BENCH_MINUTES per app run).
+# Every issue-21 target next to its figure (about 17 minutes; BENCH_MINUTES per app run).
 # The 60-minute memory soak of the shown window is `make soak`.
 BENCH_MINUTES ?= 2
 bench: $(STAMP)
