@@ -20,7 +20,6 @@ import collections
 import hashlib
 import logging
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.app_process import free_port
 from bench.targets import target_line
 from orban_desktop.agent.components import build_components
 from orban_desktop.agent.runtime import AgentRuntime
@@ -63,12 +63,6 @@ class SlowCallbacks(logging.Handler):
         ranked = sorted(self.longest.items(), key=lambda item: -item[1])[:12]
         for where, seconds in ranked:
             print(f"    {seconds * 1000:7.1f} ms max, {self.seen[where]:4d}x  {where}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -53,11 +53,6 @@ class TaskBook:
         self._finished: OrderedDict[str, FinishedTask] = OrderedDict()
         self._finished_kept = finished_kept
 
-    @property
-    def finished_count(self) -> int:
-        """How many finished tasks are remembered now (at most ``finished_kept``)."""
-        return len(self._finished)
-
     def started(self, task: ActiveTask) -> None:
         self.running[task.assign.task_id] = task
 

@@ -46,10 +46,6 @@ class GpuSampleRing(QObject):
         """The most recent reading of every GPU (empty before the first)."""
         return self._latest
 
-    def series(self, index: int) -> GpuSeries | None:
-        """GPU ``index``'s ring (``None`` before its first reading)."""
-        return self._series.get(index)
-
     def window(self, index: int, seconds: float, now_monotonic: float) -> SeriesWindow:
         """Readings of GPU ``index`` from the last ``seconds`` before ``now_monotonic``."""
         series = self._series.get(index)

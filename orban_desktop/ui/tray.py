@@ -74,10 +74,6 @@ class Tray(QObject):
         dashboard.earnings.changed.connect(self.refresh_menu)
         self.refresh()
 
-    @staticmethod
-    def available() -> bool:
-        return QSystemTrayIcon.isSystemTrayAvailable()
-
     def show(self) -> None:
         self.icon.show()
 
