@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 
+#: aiohttp's read buffer per connection (its default is 64 KiB): a body arrives in about 1 MiB
+#: chunks instead of 64 KiB ones, a quarter of the chunks per byte (``bench_executor``).
+READ_BUFFER_BYTES = 1 << 20
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
 
@@ -64,8 +67,8 @@ class TransferSettings:
 
     retries: int = 3
     backoff_s: tuple[float, ...] = (1.0, 2.0, 4.0)
-    write_batch_bytes: int = 2 << 20
-    write_queue_depth: int = 4
+    write_batch_bytes: int = 1 << 20
+    write_queue_depth: int = 8
     min_bytes_per_s: float = 4 * 1024
     rate_window_s: float = 60.0
     deadline_grace_s: float = 120.0
@@ -137,7 +140,11 @@ def create_http_session(
         total=None, sock_connect=connect_timeout_s, sock_read=read_timeout_s
     )
     return aiohttp.ClientSession(
-        connector=connector, timeout=timeout, trust_env=False, auto_decompress=False
+        connector=connector,
+        timeout=timeout,
+        trust_env=False,
+        auto_decompress=False,
+        read_bufsize=READ_BUFFER_BYTES,
     )
 
 

@@ -25,6 +25,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
+#: At most this many buffers per ``writev`` (Linux's IOV_MAX); a longer batch is written chunk by
+#: chunk.
+_IOV_MAX = os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 16
+_HAS_WRITEV = hasattr(os, "writev")  # not on Windows
+
 
 class HashingFile:
     """Write-behind file plus running SHA-256. Create with :meth:`create`; one writer only.
@@ -55,10 +60,17 @@ class HashingFile:
         return cls(path, handle, depth)
 
     def _write_batch(self, batch: Sequence[bytes]) -> None:
+        """All chunks in one ``writev`` system call (one GIL release), then any remainder."""
+        fd = self._handle.fileno()
+        written = os.writev(fd, batch) if _HAS_WRITEV and len(batch) <= _IOV_MAX else 0
         for chunk in batch:
-            view = memoryview(chunk)
-            while view:  # an unbuffered write may take less than it was given
-                view = view[self._handle.write(view) or 0 :]
+            if written >= len(chunk):
+                written -= len(chunk)
+                continue
+            view = memoryview(chunk)[written:]
+            written = 0
+            while view:  # a write may take less than it was given
+                view = view[os.write(fd, view) :]
 
     @staticmethod
     def _hash_batch(digest: hashlib._Hash, batch: Sequence[bytes]) -> None:
