@@ -64,11 +64,33 @@ def platform(root: Path, jobs: int) -> Iterator[str]:
         stop(process)
 
 
+#: The runner environment (``make runner-env``): with it the app runs the platform's real model
+#: jobs (on the CPU here, the GPUs being simulated); without it, only checksum canaries.
+RUNNER_PYTHON = Path(__file__).resolve().parent.parent / ".runner-venv" / "bin" / "python"
+TASK_SLOTS = 2
+
+
+def runner_python() -> Path | None:
+    """The runner environment the benches give the app (``$ORBAN_RUNNER_PYTHON`` first)."""
+    named = os.environ.get("ORBAN_RUNNER_PYTHON")
+    if named:
+        return Path(named)
+    return RUNNER_PYTHON if RUNNER_PYTHON.exists() else None
+
+
 def prepare_agent(root: Path, platform_url: str) -> None:
-    """Settings that name ``platform_url`` and an identity key, as after a first run."""
+    """Settings that name ``platform_url`` and an identity key, as after a first run.
+
+    Two task slots (the issue's load: 8 simulated GPUs, 2 tasks at once), and the runner
+    environment when there is one, so "busy" means real model jobs.
+    """
     config = root / "config" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(f'[agent]\nplatform_url = "{platform_url}"\n', encoding="utf-8")
+    text = f'[agent]\nplatform_url = "{platform_url}"\n[gpu]\nmax_concurrent_tasks = {TASK_SLOTS}\n'
+    runner = runner_python()
+    if runner is not None:
+        text += f'[sandbox]\nrunner_python = "{runner}"\n'
+    config.write_text(text, encoding="utf-8")
     keygen = [sys.executable, "-m", "orban_desktop.cli", "keygen", "--root", str(root)]
     subprocess.run(keygen, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

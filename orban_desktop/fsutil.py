@@ -40,8 +40,12 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
+def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically: temp file, fsync, rename, fsync the folder.
+
+    With ``durable=False`` both fsyncs are left out: readers still see the old content or the
+    new one, never a mix, but a power cut may lose the last write. For files that are readings
+    rewritten every few seconds (the status file), not records.
 
     The temp file (``.<name>.<random>.tmp``) lives in the same folder, so the rename never
     crosses file systems; it is removed again whenever the write fails. The folder must exist.
@@ -62,13 +66,15 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
                 os.fchmod(temp_file.fileno(), mode)
             temp_file.write(data)
             temp_file.flush()
-            os.fsync(temp_file.fileno())
+            if durable:
+                os.fsync(temp_file.fileno())
         os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
 def remove_tree(path: Path) -> None:

@@ -150,8 +150,12 @@ def decode_status(data: bytes) -> StatusSnapshot:
 
 
 def write_status(path: Path, snapshot: StatusSnapshot) -> None:
-    """Replace ``path`` atomically with ``snapshot`` (mode 0600). Raises ``OSError``."""
-    atomic_write_bytes(path, encode_status(snapshot), mode=0o600)
+    """Replace ``path`` atomically with ``snapshot`` (mode 0600). Raises ``OSError``.
+
+    Not fsynced: it is a reading, rewritten every few seconds; after a power cut the agent that
+    wrote it is gone too, and a missing or empty file reads as "not running".
+    """
+    atomic_write_bytes(path, encode_status(snapshot), mode=0o600, durable=False)
 
 
 def read_status(path: Path) -> StatusSnapshot | None:

@@ -160,7 +160,8 @@ class StatusCollector:
 
 
 class StatusFileWriter:
-    """Writes ``collector``'s snapshot to ``path`` every ``interval_s`` and after each event.
+    """Writes ``collector``'s snapshot to ``path`` every ``interval_s`` and after each event
+    (for a running task: when it moves to another stage; its percent is in the regular write).
 
     Args:
         collector: Where snapshots come from.
@@ -182,11 +183,20 @@ class StatusFileWriter:
         self.interval_s = interval_s
         self.settle_s = settle_s
         self._wake = asyncio.Event()
+        #: The stage each running task was last seen in: progress within a stage waits for the
+        #: regular write.
+        self._stages: dict[str, str] = {}
         self._bus = collector.runtime.parts.bus
         for event_type in WAKING_EVENTS:
             self._bus.subscribe(event_type, self._on_event)
 
     def _on_event(self, event: Event) -> None:
+        if isinstance(event, TaskProgressed):  # a new stage, not every percent of one
+            if self._stages.get(event.task_id) == event.stage:
+                return
+            self._stages[event.task_id] = event.stage
+        elif isinstance(event, TaskFinished):
+            self._stages.pop(event.task_id, None)
         self._wake.set()
 
     async def write_once(self) -> StatusSnapshot:

@@ -26,6 +26,23 @@ def test_new_file_gets_the_data_and_no_temp_file_is_left(tmp_path: Path) -> None
     assert _names(tmp_path) == ["settings.toml"]
 
 
+def test_a_durable_write_syncs_and_a_reading_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    atomic_write_bytes(tmp_path / "status.json", b"{}", durable=False)
+    assert synced == [] and (tmp_path / "status.json").read_bytes() == b"{}"
+    atomic_write_bytes(tmp_path / "config.toml", b"a = 1\n")
+    assert len(synced) == (2 if os.name == "posix" else 1)  # the file, then its folder
+
+
 @posix_only
 def test_default_mode_is_0600_whatever_the_umask(tmp_path: Path) -> None:
     path = tmp_path / "secret.bin"

@@ -19,7 +19,13 @@ from orban_desktop.agent.policy import PauseReason
 from orban_desktop.agent.telemetry import GpuHistory
 from orban_desktop.config import AgentConfig
 from orban_desktop.earnings import AsyncEarningsLedger
-from orban_desktop.events import ConnectionState, ConnectionStateChanged, EventBus, TaskFinished
+from orban_desktop.events import (
+    ConnectionState,
+    ConnectionStateChanged,
+    EventBus,
+    TaskFinished,
+    TaskProgressed,
+)
 from orban_desktop.gpu.simulated import SimulatedGPU
 from orban_desktop.headless.status_file import read_status
 from orban_desktop.headless.status_writer import StatusCollector, StatusFileWriter
@@ -104,3 +110,24 @@ async def test_the_writer_rewrites_the_file_soon_after_a_state_change(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     assert not runtime.parts.bus._handlers[ConnectionStateChanged]  # unsubscribed on the way out
+
+
+async def test_progress_within_a_stage_waits_for_the_regular_write(
+    runtime: Any, tmp_path: Path
+) -> None:
+    """A new stage rewrites the file soon; another percent of the same stage does not."""
+    writer = StatusFileWriter(StatusCollector(runtime, started_at=1.0), tmp_path / "status.json")
+    bus = runtime.parts.bus
+    woken = []
+    for event in (
+        TaskProgressed("a", "downloading", 0.1),
+        TaskProgressed("a", "downloading", 0.5),
+        TaskProgressed("a", "running", 0.6),
+        TaskProgressed("a", "running", 0.9),
+        TaskFinished("a", succeeded=True),
+        TaskProgressed("a", "running", 0.1),  # the same id again: a new task
+    ):
+        writer._wake.clear()
+        bus.publish(event)
+        woken.append(writer._wake.is_set())
+    assert woken == [True, False, True, False, True, True]
