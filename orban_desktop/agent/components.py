@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from orban_desktop.agent.metrics import MetricsAggregator
-from orban_desktop.agent.outbox import AsyncResultOutbox, OutboxItem
+from orban_desktop.agent.outbox import OutboxItem
+from orban_desktop.agent.outbox_async import AsyncResultOutbox
 from orban_desktop.agent.telemetry import GpuHistory
 from orban_desktop.compute import (
     GpuSample,

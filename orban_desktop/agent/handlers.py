@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from orban_desktop.agent.earning_check import earning_flag
-from orban_desktop.agent.outbox import AsyncResultOutbox, OutboxItem
+from orban_desktop.agent.outbox import OutboxItem
+from orban_desktop.agent.outbox_async import AsyncResultOutbox
 from orban_desktop.agent.pow_answer import PowAnswer, PowResponder
 from orban_desktop.agent.task_book import TaskBook
 from orban_desktop.agent.tasks import TaskRunner

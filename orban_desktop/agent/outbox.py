@@ -7,9 +7,10 @@ returns, the change is on disk. Delivery follows docs/orban-protocol.md §9: wit
 extension a result is delivered when its ACK arrives (:meth:`ResultOutbox.mark_acked`); without
 it, once one heartbeat interval has passed after it was sent on a connection that is still up
 (:meth:`ResultOutbox.settle_without_ack`); anything else stays pending and is re-sent, with the
-same ``message_id``, after the next reconnect. :class:`AsyncResultOutbox` runs the same calls on
-one worker thread for the event loop. Connection, transactions, lifetime and the worker thread
-come from ``orban_desktop.storage``. Imports nothing from Qt and no protocol message models.
+same ``message_id``, after the next reconnect. ``outbox_async.AsyncResultOutbox`` runs the
+same calls on one worker thread for the event loop. Connection, transactions, lifetime and the
+worker thread come from ``orban_desktop.storage``. Imports nothing from Qt and no protocol
+message models.
 """
 
 from __future__ import annotations
@@ -30,11 +31,9 @@ from orban_desktop.agent.outbox_schema import open_outbox_connection
 from orban_desktop.errors import StorageError
 from orban_desktop.storage.database import integrity_problems, move_aside
 from orban_desktop.storage.store import SqliteStore
-from orban_desktop.storage.worker import StoreWorker
 
 __all__ = [
     "RESULT_TYPES",
-    "AsyncResultOutbox",
     "JournaledTask",
     "OutboxItem",
     "OutboxStats",
@@ -131,6 +130,10 @@ class ResultOutbox(SqliteStore):
             (task_id,),
         )
         return OutboxItem(*rows[0]) if rows else None
+
+    def result_ids(self) -> set[str]:
+        """The ids of every task with a stored result."""
+        return {row[0] for row in self._read("SELECT task_id FROM results")}
 
     def pending(self) -> list[OutboxItem]:
         """Results not yet delivered, oldest first (what to re-send after a reconnect)."""
@@ -297,83 +300,3 @@ class ResultOutbox(SqliteStore):
 
 def _now(now: float | None) -> float:
     return time.time() if now is None else now
-
-
-class AsyncResultOutbox(StoreWorker[ResultOutbox]):
-    """The outbox for the event loop: every call runs, in order, on one worker thread.
-
-    A write returns only after its COMMIT returned, so send a result only after awaiting
-    ``put``. If the awaiting task is cancelled, the write still completes on the worker.
-    Make it with :meth:`open`; end it with :meth:`close`.
-    """
-
-    store_name = "result outbox"
-
-    @classmethod
-    async def open(cls, path: Path) -> AsyncResultOutbox:
-        """Open (check, migrate) the outbox on a new worker thread.
-
-        Raises:
-            CorruptOutboxError: The file failed its integrity check (a copy was saved).
-            StorageError: The file cannot be opened.
-        """
-        return await cls._start(ResultOutbox, path, "result-outbox")
-
-    async def put(self, item: OutboxItem) -> bool:
-        return await self._call(self._store.put, item)
-
-    async def pending(self) -> list[OutboxItem]:
-        return await self._call(self._store.pending)
-
-    async def mark_sent(self, task_id: str, connection_id: str, sent_at: float) -> bool:
-        return await self._call(self._store.mark_sent, task_id, connection_id, sent_at)
-
-    async def mark_acked(self, message_id: str, *, now: float | None = None) -> str | None:
-        return await self._call(self._store.mark_acked, message_id, now=now)
-
-    async def mark_delivered(self, task_id: str, *, now: float | None = None) -> bool:
-        return await self._call(self._store.mark_delivered, task_id, now=now)
-
-    async def settle_without_ack(
-        self, connection_id: str, now: float, heartbeat_interval_s: float
-    ) -> list[str]:
-        return await self._call(
-            self._store.settle_without_ack, connection_id, now, heartbeat_interval_s
-        )
-
-    async def prune(
-        self,
-        older_than_s: float = DELIVERED_RETENTION_S,
-        *,
-        undelivered_older_than_s: float | None = None,
-        tasks_older_than_s: float | None = None,
-        now: float | None = None,
-    ) -> int:
-        return await self._call(
-            self._store.prune,
-            older_than_s,
-            undelivered_older_than_s=undelivered_older_than_s,
-            tasks_older_than_s=tasks_older_than_s,
-            now=now,
-        )
-
-    async def result_for(self, task_id: str) -> OutboxItem | None:
-        return await self._call(self._store.result_for, task_id)
-
-    async def task_run(self, task_id: str) -> TaskRun | None:
-        return await self._call(self._store.task_run, task_id)
-
-    async def stats(self) -> OutboxStats:
-        return await self._call(self._store.stats)
-
-    async def task_started(self, task: JournaledTask) -> None:
-        await self._call(self._store.task_started, task)
-
-    async def task_finished(self, task_id: str) -> bool:
-        return await self._call(self._store.task_finished, task_id)
-
-    async def running_tasks(self) -> list[JournaledTask]:
-        return await self._call(self._store.running_tasks)
-
-    async def integrity_check(self) -> str:
-        return await self._call(self._store.integrity_check)

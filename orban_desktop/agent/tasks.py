@@ -22,7 +22,8 @@ from typing import Any
 
 from orban_desktop.agent.earning_check import priced_ceiling_micros
 from orban_desktop.agent.metrics import MetricsAggregator
-from orban_desktop.agent.outbox import AsyncResultOutbox, JournaledTask, OutboxItem
+from orban_desktop.agent.outbox import JournaledTask, OutboxItem
+from orban_desktop.agent.outbox_async import AsyncResultOutbox
 from orban_desktop.agent.task_book import ActiveTask, TaskBook
 from orban_desktop.compute import GpuAssignment, PreparedTask, TaskExecutor, TaskOutcome
 from orban_desktop.compute.runner_task import device_for

@@ -16,6 +16,7 @@ only, and nothing from Qt.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import time
@@ -222,6 +223,9 @@ async def _stream_body(
                 batch, batch_bytes = [], 0
                 if on_progress is not None:
                     on_progress(sink.size, total)
+                # While bytes keep arriving, neither reading the buffer nor a write queue with
+                # room suspends this task: give the loop a turn once a batch (issue 21: lag).
+                await asyncio.sleep(0)
     finally:
         if batch:  # bytes that arrived before a break are good: keep them for the resume
             await sink.write(batch)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from orban_desktop.agent.outbox import AsyncResultOutbox, JournaledTask, OutboxStats
+from orban_desktop.agent.outbox import JournaledTask, OutboxStats
+from orban_desktop.agent.outbox_async import AsyncResultOutbox
 from orban_desktop.errors import StorageError
 from tests.unit.agent.results import item
 
@@ -55,3 +56,30 @@ async def test_a_closed_outbox_refuses_calls(tmp_path: Path) -> None:
     await outbox.close()  # twice is fine
     with pytest.raises(StorageError, match="closed"):
         await outbox.pending()
+
+
+async def test_a_new_task_id_is_answered_without_the_worker(tmp_path: Path) -> None:
+    """result_for of an id never stored returns at once; a stored one (also after a restart,
+    also while its put is still queued) is found; pruned ids leave the set at the next prune."""
+    path = tmp_path / "outbox.sqlite3"
+    async with await AsyncResultOutbox.open(path) as outbox:
+        await outbox.put(item("old"))
+    async with await AsyncResultOutbox.open(path) as outbox:
+        assert (await outbox.result_for("old")) is not None  # known after the restart
+        calls = 0
+        real_call = outbox._call
+
+        async def counting_call(*args: object, **kwargs: object) -> object:
+            nonlocal calls
+            calls += 1
+            return await real_call(*args, **kwargs)  # type: ignore[arg-type]
+
+        outbox._call = counting_call  # type: ignore[method-assign,assignment]
+        assert await outbox.result_for("never-seen") is None
+        assert calls == 0
+        put = asyncio.ensure_future(outbox.put(item("queued")))
+        await asyncio.sleep(0)  # the put has queued its write, not finished it
+        found = await outbox.result_for("queued")  # queued behind that write
+        assert await put is True and found is not None and found.task_id == "queued"
+        assert await outbox.prune(0.0, undelivered_older_than_s=0.0, now=1e12) == 2
+        assert await outbox.result_for("old") is None and "old" not in outbox._result_ids
