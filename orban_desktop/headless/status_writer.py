@@ -31,7 +31,6 @@ from orban_desktop.events import (
     TaskProgressed,
 )
 from orban_desktop.gpu.device import GPUStatus
-from orban_desktop.headless.metrics_registry import AgentMetrics
 from orban_desktop.headless.status_file import (
     STATUS_INTERVAL_S,
     EarningsTotals,
@@ -43,6 +42,7 @@ from orban_desktop.headless.status_file import (
 
 if TYPE_CHECKING:
     from orban_desktop.agent.runtime import AgentRuntime
+    from orban_desktop.headless.metrics_registry import AgentMetrics
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +145,9 @@ class StatusCollector:
         """The agent's Prometheus registry, following its bus from the first call until close."""
         if self._metrics is None:
             support = self.runtime.parts.runner_support.latest
+            # prometheus-client (about 12 MB) is imported only by an agent that serves metrics
+            from orban_desktop.headless.metrics_registry import AgentMetrics
+
             self._metrics = AgentMetrics()
             self._metrics.attach(
                 self.runtime.parts.bus,
