@@ -56,7 +56,9 @@ class SlowCallbacks(logging.Handler):
         handle, seconds = record.args  # type: ignore[misc]
         where = str(handle).split(" created at ")[0][:160]
         self.seen[where] += 1
-        self.longest[where] = max(self.longest.get(where, 0.0), float(seconds))
+        self.longest[where] = max(
+            self.longest.get(where, 0.0), float(seconds) if isinstance(seconds, float) else 0.0
+        )
 
     def report(self) -> None:
         print("  slowest callbacks (asyncio debug):")

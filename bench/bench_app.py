@@ -3,7 +3,9 @@
 Runs ``orban-desktop --simulate-gpus 8 --sample-interval 1`` (8 simulated GPUs sampled at 1 Hz)
 under offscreen Qt against a local platform in its own process (``orban-agent platform``), so
 the figures are the app's alone: ``idle`` (the platform queues no job: the cost of the agent's
-loops and the UI) and ``busy`` (demo jobs keep coming: tasks run in the process sandbox), each
+loops and the UI) and ``busy`` (jobs keep coming, 2 at a time, in the process sandbox: the
+platform's real model jobs when the runner environment ``.runner-venv`` exists, checksum canaries
+otherwise; ``bench.app_process.prepare_agent``), each
 with the window shown and started hidden (``--hidden``), each for ``--minutes``. After
 ``--warm-up`` seconds it reads ``/proc`` every ``--every`` seconds: RSS and CPU time (user +
 system) of the app process; task processes are counted apart. The memory slope is the least
@@ -29,7 +31,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.app_process import launch, painted_after, platform, read_proc, stop
+from bench.app_process import (
+    TASK_SLOTS,
+    launch,
+    painted_after,
+    platform,
+    read_proc,
+    runner_python,
+    stop,
+)
 from bench.targets import target_line
 
 RSS_LIMIT_MB = 160.0
@@ -163,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench_app: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, offscreen Qt, "
           f"8 simulated GPUs at 1 Hz, {minutes:g} min per run after {args.warm_up:g} s "
           f"warm-up{', soak' if args.soak else ''}")  # fmt: skip
+    runner = runner_python()
+    print(f"busy load: {TASK_SLOTS} tasks at once, "
+          + (f"the platform's real model jobs (runner environment {runner})" if runner
+             else "checksum canaries only (no runner environment: make runner-env)"))  # fmt: skip
     targets: list[str] = []
     if launches:
         times = launch_times(launches)

@@ -148,8 +148,8 @@ async def bench_downloads(work: Path, size_mb: int, rounds: int, sweep: bool) ->
         spread = f"paired rounds {min(ratios):.2f} to {max(ratios):.2f}"
         print(f"{rounds_of_way.line(label)}  ratio {statistics.median(ratios):.2f} / {best:.2f}x"
               f"  ({spread})")  # fmt: skip
-    default = next(iter(verified.values()))  # the first way: the default buffers
-    ratios = [v / p for v, p in zip(default.rates, plain_rounds.rates, strict=True)]
+    default_rounds = next(iter(verified.values()))  # the first way: the default buffers
+    ratios = [v / p for v, p in zip(default_rounds.rates, plain_rounds.rates, strict=True)]
     print("bench_executor targets (issue 21):")
     print(target_line("download+verify / plain, median of pairs", statistics.median(ratios), "x",
                       0.8, below=False))  # fmt: skip

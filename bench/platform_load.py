@@ -36,7 +36,6 @@ from orban_desktop.network.auth import Authenticator, AuthScheme, platform_origi
 from orban_desktop.protocol import messages as m
 from orban_desktop.protocol.codec import decode_json, encode_json
 from orban_desktop.protocol.enums import AgentStatus, GPUVendor
-from orban_desktop.protocol.jobspec import WORKLOAD_CHECKSUM
 from orban_desktop.protocol.timestamps import WireTime
 from orban_desktop.protocol.types import (
     Availability,
@@ -45,8 +44,8 @@ from orban_desktop.protocol.types import (
     ExecutionMetrics,
     GPUInfo,
     GpuSignature,
-    GPUStatus,
     HardwareInfo,
+    HeartbeatGpuStatus,
     Location,
     ProofOfWork,
     TaskResult,
@@ -164,7 +163,7 @@ class SimAgent:
 
     async def heartbeat_forever(self, interval: float) -> None:
         await asyncio.sleep(random.uniform(0, interval))
-        status = GPUStatus(
+        status = HeartbeatGpuStatus(
             index=0,
             utilization=0.5,
             memory_used_gb=1.0,
@@ -273,7 +272,6 @@ async def run_once(n: int, args: argparse.Namespace, data_dir: Path) -> dict[str
         heartbeat_interval_s=args.heartbeat,
         queue_target=max(1, min(n, 50)),
         job_rate_per_s=args.task_rate,
-        job_mix=((WORKLOAD_CHECKSUM, 1),),
         checksum_max_bytes=1024,
         pow_difficulty=8,
         pow_mean_interval_s=0.0,
