@@ -2,20 +2,20 @@
 
 The child runs ``/bin/sh <script> <model> input out/result`` (a canary), or the runner
 environment's ``python -m orban_runner embed ...`` (a runner task, offline, with
-``CUDA_VISIBLE_DEVICES`` naming only its GPU, empty on the CPU, and, when it runs as
-``nobody``, a private scratch folder in the system's temporary folder as its home), in its own
-session and process group, in the task's workspace (input and output relative to it), with a
-scrubbed environment
-(``PATH``, ``HOME``, ``TMPDIR``, ``LC_ALL=C`` and the task's variables only), stdin from
-``/dev/null`` and stdout/stderr written to files in the agent's private folder. Limits set with
-``setrlimit`` before ``exec``: CPU seconds, file size (this also caps stdout/stderr: a flood is
-killed by SIGXFSZ), open files, no core files, processes (RLIMIT_NPROC = the user's current
-count + the pids limit), and memory: the address space when no real GPU is used, else only the
-data segment (CUDA reserves huge address ranges, so RLIMIT_AS would break it). When the agent
-runs as root the child runs as ``nobody`` (the kernel ignores RLIMIT_NPROC for root) and gets
-the model and script as inherited file descriptors. At the deadline the whole group gets
-SIGTERM, then SIGKILL after the grace period; leftover group members are killed when the run
-ends.
+``CUDA_VISIBLE_DEVICES`` naming only its GPU, empty on the CPU, and, when it runs as ``nobody``,
+a private scratch folder in the system's temporary folder as its home), in its own session and
+process group, in the task's workspace (input and output relative to it), with a scrubbed
+environment (``PATH``, ``HOME``, ``TMPDIR``, ``LC_ALL=C`` and the task's variables only), stdin
+from ``/dev/null`` and stdout/stderr written to files in the agent's private folder. Limits set
+before the workload's ``exec`` (by util-linux's ``prlimit``, and ``setpriv`` for the user, so
+that the agent is never forked whole; see ``limits_exec``): CPU seconds, file size (this also
+caps stdout/stderr: a flood is killed by SIGXFSZ), open files, no core files, processes
+(RLIMIT_NPROC = the user's current count + the pids limit), and memory: the address space when
+no real GPU is used, else only the data segment (CUDA reserves huge address ranges, so RLIMIT_AS
+would break it). When the agent runs as root the child runs as ``nobody`` (the kernel ignores
+RLIMIT_NPROC for root) and gets the model and script as inherited file descriptors. At the
+deadline the whole group gets SIGTERM, then SIGKILL after the grace period; leftover group
+members are killed when the run ends.
 
 What it does NOT isolate, plainly: the network (the workload can reach anything the agent can);
 the file system (it can read every file its user can, and write wherever its user may, e.g.
@@ -39,7 +39,6 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +51,12 @@ from orban_desktop.compute.sandbox.base import (
     read_tail,
     sandbox_user,
 )
+from orban_desktop.compute.sandbox.limits_exec import (
+    Limits,
+    LimitTools,
+    apply_in_child,
+    clamp_to_own_limits,
+)
 from orban_desktop.compute.sandbox.runner_launch import (
     RUNNER_ENV,
     RUNNER_OUTPUT_NAME,
@@ -63,27 +68,19 @@ _OOM_TEXT = re.compile(
     r"out of memory|cannot allocate|memoryerror|bad_alloc|memory exhausted", re.I
 )
 _FSIZE_TEXT = re.compile(r"file too large|file size limit", re.I)
-Limits = tuple[tuple[int, int, int], ...]
 
 
 @dataclass(frozen=True)
 class _Launch:
     argv: list[str]
     env: dict[str, str]
-    limits: Limits
     stdout_fd: int
     stderr_fd: int
     pass_fds: tuple[int, ...]
-    drop_to: tuple[int, int] | None
+    workload: str  # the workload's program, for messages (argv may start with the wrappers)
+    preexec_limits: Limits | None  # set: the fallback, limits set by a preexec_fn
+    drop_to: tuple[int, int] | None  # with preexec_limits: the user given to subprocess
     scratch: Path | None = None
-
-
-def _apply_limits(limits: Limits) -> Callable[[], None]:
-    def apply() -> None:  # runs in the child between fork and exec: keep it trivial
-        for kind, soft, hard in limits:
-            resource.setrlimit(kind, (soft, hard))
-
-    return apply
 
 
 def tasks_of_user(uid: int) -> int:
@@ -93,14 +90,25 @@ def tasks_of_user(uid: int) -> int:
     count = 0
     with os.scandir("/proc") as scan:
         for entry in scan:
-            if not entry.name.isdigit():
-                continue
-            with contextlib.suppress(OSError, ValueError, KeyError, IndexError):
-                status = Path(entry.path, "status").read_text()
-                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-                if int(fields["Uid"].split()[0]) == uid:
-                    count += int(fields.get("Threads", "1"))
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, ValueError):
+                    count += _threads_if_owned(entry.path, uid)
     return count
+
+
+def _threads_if_owned(proc_dir: str, uid: int) -> int:
+    fd = os.open(f"{proc_dir}/status", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        status = os.read(fd, 8192)
+    finally:
+        os.close(fd)
+    start = status.index(b"\nUid:\t") + 6  # real, effective, saved, fs uid
+    if int(status[start : status.index(b"\t", start)]) != uid:
+        return 0
+    threads = status.find(b"\nThreads:\t")
+    if threads < 0:
+        return 1
+    return int(status[threads + 10 : status.index(b"\n", threads + 1)])
 
 
 class ProcessSandbox(Sandbox):
@@ -109,13 +117,24 @@ class ProcessSandbox(Sandbox):
     Args:
         shell: The POSIX shell that runs the workload scripts.
         path_env: ``PATH`` for the workload.
+        limit_tools: The programs that set the limits and the user before the workload's
+            ``exec`` (default: util-linux's, looked up at the first run); without them a
+            ``preexec_fn`` does, at the cost of a full fork of the agent (see
+            :mod:`~orban_desktop.compute.sandbox.limits_exec`).
     """
 
     name = "process"
 
-    def __init__(self, *, shell: str = "/bin/sh", path_env: str = "/usr/bin:/bin") -> None:
+    def __init__(
+        self,
+        *,
+        shell: str = "/bin/sh",
+        path_env: str = "/usr/bin:/bin",
+        limit_tools: LimitTools | None = None,
+    ) -> None:
         self._shell = shell
         self._path_env = path_env
+        self._limit_tools = limit_tools
 
     def _prepare_sync(self, job: SandboxJob) -> _Launch:
         if job.runner is not None and not job.runner.python:
@@ -132,13 +151,15 @@ class ProcessSandbox(Sandbox):
         cpu_seconds = math.ceil(job.timeout_s * max(1.0, limits.cpu_cores)) + 1
         file_bytes = max(limits.max_output_bytes, limits.log_bytes)
         nproc = tasks_of_user(uid) + limits.pids
-        rlimits: Limits = (
-            (resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 2),
-            (resource.RLIMIT_FSIZE, file_bytes, file_bytes),
-            (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files),
-            (resource.RLIMIT_CORE, 0, 0),
-            (resource.RLIMIT_NPROC, nproc, nproc),
-            (memory_kind, limits.memory_bytes, limits.memory_bytes),
+        rlimits: Limits = clamp_to_own_limits(
+            (
+                (resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 2),
+                (resource.RLIMIT_FSIZE, file_bytes, file_bytes),
+                (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files),
+                (resource.RLIMIT_CORE, 0, 0),
+                (resource.RLIMIT_NPROC, nproc, nproc),
+                (memory_kind, limits.memory_bytes, limits.memory_bytes),
+            )
         )
         home = "." if drop else str(job.workspace)  # nobody may not traverse the agent's dirs
         env = {
@@ -176,15 +197,19 @@ class ProcessSandbox(Sandbox):
             argv = [self._shell, script, model, job.input_path.name, relative_output]
         else:
             argv = self._runner_argv(job, model)
+        program = argv[0]
+        if shutil.which(program) is None:  # found here: past the wrappers it is an exit code
+            for fd in (stdout_fd, stderr_fd, *pass_fds):
+                os.close(fd)
+            raise SandboxError(f"Could not start the workload: {program} is not an executable.")
+        if self._limit_tools is None:
+            self._limit_tools = LimitTools.find()
+        drop_to = (uid, gid) if drop else None
+        if self._limit_tools.can_wrap(drop_to):
+            argv = self._limit_tools.wrap(argv, rlimits, drop_to)
+            return _Launch(argv, env, stdout_fd, stderr_fd, pass_fds, program, None, None, scratch)
         return _Launch(
-            argv,
-            env,
-            rlimits,
-            stdout_fd,
-            stderr_fd,
-            pass_fds,
-            (uid, gid) if drop else None,
-            scratch,
+            argv, env, stdout_fd, stderr_fd, pass_fds, program, rlimits, drop_to, scratch
         )
 
     @staticmethod
@@ -206,9 +231,11 @@ class ProcessSandbox(Sandbox):
         except OSError as exc:
             raise SandboxError(f"Could not prepare the process sandbox: {exc}") from exc
         started = time.monotonic()
-        user_args: dict[str, object] = {}
+        fallback: dict[str, object] = {}  # what forbids vfork: only without the wrappers
+        if launch.preexec_limits is not None:
+            fallback["preexec_fn"] = apply_in_child(launch.preexec_limits)
         if launch.drop_to is not None:
-            user_args = {"user": launch.drop_to[0], "group": launch.drop_to[1], "extra_groups": []}
+            fallback |= {"user": launch.drop_to[0], "group": launch.drop_to[1], "extra_groups": []}
         try:
             process = await asyncio.create_subprocess_exec(
                 *launch.argv,
@@ -219,12 +246,12 @@ class ProcessSandbox(Sandbox):
                 env=launch.env,
                 start_new_session=True,
                 pass_fds=launch.pass_fds,
-                preexec_fn=_apply_limits(launch.limits),
-                **user_args,  # type: ignore[arg-type]
+                **fallback,  # type: ignore[arg-type]
             )
         except (OSError, subprocess.SubprocessError) as exc:
-            program = launch.argv[0]
-            raise SandboxError(f"Could not start the workload with {program}: {exc}") from exc
+            raise SandboxError(
+                f"Could not start the workload with {launch.workload}: {exc}"
+            ) from exc
         finally:
             for fd in (launch.stdout_fd, launch.stderr_fd, *launch.pass_fds):
                 os.close(fd)
