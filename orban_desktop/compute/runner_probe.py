@@ -20,8 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import docker
-
+from orban_desktop.compute.sandbox.docker_client import docker_from_env
 from orban_desktop.compute.sandbox.images import ImageRef
 from orban_desktop.compute.sandbox.select import SandboxPolicy
 from orban_desktop.events import RealWorkChecked
@@ -66,7 +65,7 @@ def _docker_image(policy: SandboxPolicy, factory: Callable[[], Any]) -> tuple[st
         return None, 'sandbox.preference is "process"'
     try:
         client = factory()
-    except Exception as exc:  # docker.from_env raises DockerException or OSError subclasses
+    except Exception as exc:  # DockerException or OSError subclasses
         return None, f"Docker is not running or not installed ({exc})"
     try:
         client.ping()
@@ -135,7 +134,7 @@ class RunnerSupport:
         policy: SandboxPolicy,
         *,
         has_nvidia_gpu: bool,
-        docker_factory: Callable[[], Any] = docker.from_env,
+        docker_factory: Callable[[], Any] = docker_from_env,
     ) -> None:
         self._policy = policy
         self._has_nvidia_gpu = has_nvidia_gpu

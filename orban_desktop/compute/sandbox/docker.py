@@ -22,7 +22,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import docker
 from docker.errors import DockerException, NotFound
 
 from orban_desktop.compute.sandbox.base import (
@@ -33,6 +32,7 @@ from orban_desktop.compute.sandbox.base import (
     grant_workspace,
     sandbox_user,
 )
+from orban_desktop.compute.sandbox.docker_client import DockerUnavailable, docker_from_env
 from orban_desktop.compute.sandbox.docker_config import (
     AGENT_LABEL,
     AGENT_PID_LABEL,
@@ -44,12 +44,6 @@ from orban_desktop.errors import SandboxError
 log = logging.getLogger(__name__)
 _FILE_LIMIT_EXIT = 128 + 25  # SIGXFSZ, as init reports a child killed by it
 _DOCKER_ERRORS = (DockerException, OSError)  # requests' errors are OSErrors
-
-
-class DockerUnavailable(SandboxError):
-    """The Docker engine is missing or not running (the process sandbox may stand in)."""
-
-    title = "Docker is not running"
 
 
 def _agent_alive(pid_label: str | None) -> bool:
@@ -98,7 +92,7 @@ class DockerSandbox(Sandbox):
 
     @classmethod
     async def connect(
-        cls, image: str, *, client_factory: Callable[[], Any] = docker.from_env
+        cls, image: str, *, client_factory: Callable[[], Any] = docker_from_env
     ) -> DockerSandbox:
         """Reach the engine and remove leftovers (images are checked per task: :attr:`images`).
 

@@ -8,7 +8,8 @@ reason. An entry is a repository (``orban/runner``: any tag or digest of it), a
 :class:`RunnerImages` keeps the images seen present, pulls a missing allowed image at most
 once per :data:`PULL_RETRY_S` (logging its progress) instead of before every task, and checks
 a digest-pinned reference against the image it would run. Docker SDK calls run in worker
-threads. Imports the Docker SDK and the error tree, and nothing from Qt.
+threads, and import the Docker SDK there, when a client exists (``docker_client`` says why).
+Imports the error tree, and nothing from Qt.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-
-from docker.errors import DockerException, ImageNotFound
 
 from orban_desktop.errors import SandboxError, ValidationFailed
 
@@ -125,6 +124,8 @@ class RunnerImages:
             self._present.add(name)
 
     def _ensure_sync(self, ref: ImageRef) -> None:
+        from docker.errors import DockerException, ImageNotFound
+
         name = str(ref)
         try:
             image = self._client.images.get(name)
@@ -141,6 +142,8 @@ class RunnerImages:
                 )
 
     def _pull(self, ref: ImageRef) -> Any:
+        from docker.errors import DockerException
+
         name = str(ref)
         log.info("pulling the image %s (once; tasks wait for it)", name)
         try:

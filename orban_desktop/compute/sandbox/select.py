@@ -19,12 +19,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import docker
+from typing import TYPE_CHECKING, Any, Literal
 
 from orban_desktop.compute.sandbox.base import ResourceLimits, Sandbox
-from orban_desktop.compute.sandbox.docker import DockerSandbox, DockerUnavailable
+from orban_desktop.compute.sandbox.docker_client import DockerUnavailable, docker_from_env
 from orban_desktop.compute.sandbox.images import (
     DEFAULT_ALLOWED_RUNNER_IMAGES,
     ImageRef,
@@ -34,6 +32,9 @@ from orban_desktop.compute.sandbox.images import (
 from orban_desktop.compute.sandbox.process import ProcessSandbox
 from orban_desktop.errors import SandboxError
 from orban_desktop.protocol.jobspec import JobSpec
+
+if TYPE_CHECKING:
+    from orban_desktop.compute.sandbox.docker import DockerSandbox
 
 log = logging.getLogger(__name__)
 MIB = 1024 * 1024
@@ -111,11 +112,12 @@ class SandboxSelector:
 
     Args:
         policy: The owner's settings.
-        docker_client_factory: Makes a Docker client (``docker.from_env``; tests replace it).
+        docker_client_factory: Makes a Docker client (``docker.from_env`` when an engine may
+            answer; tests replace it).
     """
 
     def __init__(
-        self, policy: SandboxPolicy, *, docker_client_factory: Callable[[], Any] = docker.from_env
+        self, policy: SandboxPolicy, *, docker_client_factory: Callable[[], Any] = docker_from_env
     ) -> None:
         self.policy = policy
         self._factory = docker_client_factory
@@ -201,6 +203,8 @@ class SandboxSelector:
                 log.warning("the Docker engine stopped answering; connecting again")
                 await self.close()
             if self._docker is None:
+                from orban_desktop.compute.sandbox.docker import DockerSandbox  # the SDK: only now
+
                 self._docker = await DockerSandbox.connect(
                     self.policy.docker_image, client_factory=self._factory
                 )

@@ -9,7 +9,8 @@ from typing import Any
 import docker
 import pytest
 
-from orban_desktop.compute.sandbox.docker import DockerSandbox, DockerUnavailable
+from orban_desktop.compute.sandbox.docker import DockerSandbox
+from orban_desktop.compute.sandbox.docker_client import DockerUnavailable
 from orban_desktop.compute.sandbox.process import ProcessSandbox
 from orban_desktop.compute.sandbox.select import SandboxPolicy, SandboxSelector
 from orban_desktop.config import SandboxSection
