@@ -2,10 +2,10 @@
 
 :func:`platform` runs ``orban-agent platform`` in its own process; :func:`launch` runs
 ``orban-desktop`` under offscreen Qt against it (its settings and identity key made first with
-``orban-agent keygen``, as an installed agent has them) or with ``--demo``, and collects its
-stderr lines stamped with seconds since ``Popen``; :func:`read_proc` reads RSS and CPU time from
-``/proc``. Used by :mod:`bench.bench_app` and :mod:`bench.memory_trace`. Linux only; imports no
-Qt.
+``orban-agent keygen``, as an installed agent has them) or with ``--demo``, and collects its stderr
+lines stamped with seconds since ``Popen``; :func:`read_proc` reads RSS and CPU time from
+``/proc``; :func:`jobs_done` reads which tasks the platform got results for. Used by
+:mod:`bench.bench_app` and :mod:`bench.memory_trace`. Linux only; imports no Qt.
 """
 
 from __future__ import annotations
@@ -14,12 +14,15 @@ import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from orban_platform.settings import WORKLOAD_TEXT_EMBEDDING
 
 TICKS = os.sysconf("SC_CLK_TCK")
 PAINTED = "first window painted"
@@ -62,6 +65,19 @@ def platform(root: Path, jobs: int) -> Iterator[str]:
         yield url
     finally:
         stop(process)
+
+
+def jobs_done(root: Path, since: float) -> list[tuple[float, bool]]:
+    """Tasks the local platform under ``root`` got results for after wall time ``since``:
+    (seconds after ``since``, real model job?), from its database (read-only)."""
+    database = root / "platform" / "platform.sqlite3"
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        rows = db.execute(
+            "SELECT a.accepted_at, t.workload FROM attempts a JOIN tasks t USING (task_id) "
+            "WHERE a.outcome = 'completed' AND a.accepted_at >= ? ORDER BY a.accepted_at",
+            (since,),
+        ).fetchall()
+    return [(at - since, workload == WORKLOAD_TEXT_EMBEDDING) for at, workload in rows]
 
 
 #: The runner environment (``make runner-env``): with it the app runs the platform's real model

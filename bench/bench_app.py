@@ -33,6 +33,7 @@ from pathlib import Path
 
 from bench.app_process import (
     TASK_SLOTS,
+    jobs_done,
     launch,
     painted_after,
     platform,
@@ -61,6 +62,8 @@ class Run:
     load: str
     mode: str
     samples: list[Sample] = field(default_factory=list)
+    #: Tasks done while sampling: (seconds after the first sample, real model job?).
+    jobs: list[tuple[float, bool]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -77,6 +80,7 @@ def measure(load: str, mode: str, minutes: float, every_s: float, warm_up_s: flo
         process, started, lines = launch(Path(folder) / "app", mode == "hidden", url)
         try:
             time.sleep(warm_up_s)
+            sampling_since = time.time()
             end = time.monotonic() + minutes * 60
             while True:
                 if process.poll() is not None or any("cannot start" in x for x in lines):
@@ -87,6 +91,7 @@ def measure(load: str, mode: str, minutes: float, every_s: float, warm_up_s: flo
                 time.sleep(min(every_s, max(0.0, end - time.monotonic())))
         finally:
             stop(process)
+        run.jobs = jobs_done(Path(folder), sampling_since) if load == "busy" else []
     return run
 
 
@@ -123,7 +128,10 @@ def report(run: Run, trail_every_min: float) -> list[str]:
     print(f"  RSS MB      start {rss[0]:.1f}  end {rss[-1]:.1f}  max {max(rss):.1f}  "
           f"slope {slope:+.3f} MB/min")  # fmt: skip
     print(f"  CPU         {cpu:.2f} % of one core (the app process)")
-    print(f"  task procs  {tasks:.2f} % of one core (demo tasks in the process sandbox)")
+    print(f"  task procs  {tasks:.2f} % of one core (the tasks' own processes, reaped by the app)")
+    if run.load == "busy":
+        real = sum(1 for _, is_real in run.jobs if is_real)
+        print(f"  tasks done  {real} real model jobs, {len(run.jobs) - real} checksum canaries")
     marks: list[str] = []
     next_mark = 0.0
     for sample in run.samples:
@@ -132,6 +140,8 @@ def report(run: Run, trail_every_min: float) -> list[str]:
             marks.append(f"{minute:.0f}m:{sample.rss_mb:.1f}")
             next_mark += trail_every_min
     print(f"  RSS trail   {'  '.join(marks)}")
+    if run.jobs:
+        print(f"  real jobs   {jobs_trail(run, trail_every_min)}")
     lines = [
         target_line(f"RSS max, {run.name}", max(rss), "MB", RSS_LIMIT_MB),
         target_line(f"RSS slope, {run.name}", slope, "MB/min", SLOPE_LIMIT_MB_MIN, digits=3),
@@ -139,6 +149,19 @@ def report(run: Run, trail_every_min: float) -> list[str]:
     if run.load == "busy" and run.mode in CPU_LIMITS:
         lines.append(target_line(f"CPU app, {run.name}", cpu, "%", CPU_LIMITS[run.mode]))
     return lines
+
+
+def jobs_trail(run: Run, every_min: float) -> str:
+    """Real model jobs done in each ``every_min`` window of the run ("0-10m:41  10-20m:39")."""
+    span_min = (run.samples[-1].at_s - run.samples[0].at_s) / 60
+    windows = max(1, int(-(-span_min // every_min)))
+    counts = [0] * windows
+    for at_s, is_real in run.jobs:
+        if is_real:
+            counts[min(windows - 1, int(at_s / 60 // every_min))] += 1
+    return "  ".join(
+        f"{i * every_min:g}-{(i + 1) * every_min:g}m:{n}" for i, n in enumerate(counts)
+    )
 
 
 def launch_times(count: int) -> list[float]:
