@@ -10,7 +10,9 @@ stage, and receiving overlaps both. The batches are handed over as plain
 batch costs the loop no wake-up of its own; the loop itself never writes or hashes. (One
 long-lived thread per stage, rather than a pool call per batch, keeps the batches in order.) It
 can start over (a server that ignores ``Range``) and deletes its file on
-:meth:`HashingFile.discard`. Standard library only; no Qt.
+:meth:`HashingFile.discard`. A file known to be small (``small=True``: a task's input, a batch
+or two) skips the two threads, whose start costs the loop more than the file: each batch is
+written and hashed in one call in the loop's worker threads. Standard library only; no Qt.
 """
 
 from __future__ import annotations
@@ -38,15 +40,20 @@ class HashingFile:
         path: The file (already opened as ``handle``).
         handle: The file opened for binary writing.
         depth: Batches that may wait in the pipeline before :meth:`write` waits too.
+        small: Write and hash each batch in one call in the loop's worker threads, without the
+            pipeline's own two threads (for a file of a batch or two).
     """
 
-    def __init__(self, path: Path, handle: BinaryIO, depth: int = 8) -> None:
+    def __init__(self, path: Path, handle: BinaryIO, depth: int = 8, small: bool = False) -> None:
         self.path = path
         self._handle = handle
         self._hash = hashlib.sha256()
         self._depth = max(1, depth)
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orban-download-write")
-        self._hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orban-download-hash")
+        self._writer: ThreadPoolExecutor | None = None
+        self._hasher: ThreadPoolExecutor | None = None
+        if not small:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="orban-download-write")
+            self._hasher = ThreadPoolExecutor(1, thread_name_prefix="orban-download-hash")
         #: Per batch still in the pipeline: its write and its hash step, oldest first.
         self._pending: deque[tuple[Future[None], Future[None]]] = deque()
         self._closed = False
@@ -54,10 +61,10 @@ class HashingFile:
         self.size = 0
 
     @classmethod
-    async def create(cls, path: Path, depth: int = 8) -> HashingFile:
+    async def create(cls, path: Path, depth: int = 8, *, small: bool = False) -> HashingFile:
         """Open (create or truncate) ``path`` for writing. Raises ``OSError``."""
         handle = await asyncio.to_thread(open, path, "wb", buffering=0)
-        return cls(path, handle, depth)
+        return cls(path, handle, depth, small)
 
     def _write_batch(self, batch: Sequence[bytes]) -> None:
         """All chunks in one ``writev`` system call (one GIL release), then any remainder."""
@@ -77,7 +84,12 @@ class HashingFile:
         for chunk in batch:
             digest.update(chunk)
 
+    def _write_and_hash(self, batch: Sequence[bytes]) -> None:
+        self._write_batch(batch)
+        self._hash_batch(self._hash, batch)
+
     async def _run(self, function: Callable[[], object]) -> None:
+        """``function`` in the writer thread (the loop's workers for a small file)."""
         await asyncio.get_running_loop().run_in_executor(self._writer, function)
 
     def _collect_finished(self) -> None:
@@ -102,6 +114,10 @@ class HashingFile:
         The chunks are written and hashed as they are, never joined into one copy; the caller
         must not change ``batch`` afterwards (pass a new list each time).
         """
+        if self._writer is None or self._hasher is None:  # small: no pipeline of its own
+            await self._run(lambda: self._write_and_hash(batch))
+            self.size += sum(len(chunk) for chunk in batch)
+            return
         self._collect_finished()
         while len(self._pending) >= self._depth:
             await self._wait_oldest()
@@ -150,8 +166,9 @@ class HashingFile:
         await self.delete()
 
     def _shutdown(self) -> None:
-        self._writer.shutdown(wait=False)
-        self._hasher.shutdown(wait=False)
+        for stage in (self._writer, self._hasher):
+            if stage is not None:
+                stage.shutdown(wait=False)
 
 
 def _unlink_quietly(path: Path) -> None:

@@ -88,7 +88,8 @@ async def download(
     """
     settings = settings or TransferSettings()
     started = time.monotonic()
-    sink = await HashingFile.create(dest, settings.write_queue_depth)
+    small = exact_size is not None and exact_size <= 2 * settings.write_batch_bytes
+    sink = await HashingFile.create(dest, settings.write_queue_depth, small=small)
     floor = settings.rate_floor(exact_size)
 
     def give_up(attempts: int, exc: RetryableTransferError) -> DownloadFailed:

@@ -16,8 +16,9 @@ from orban_desktop.compute.sink import HashingFile
 CHUNKS = [os.urandom(size) for size in (1, 4096, 70_000, 131_072, 3, 262_144)]
 
 
-async def test_batches_are_written_and_hashed_in_order(tmp_path: Path) -> None:
-    sink = await HashingFile.create(tmp_path / "model", depth=2)
+@pytest.mark.parametrize("small", [False, True], ids=["pipeline", "small"])
+async def test_batches_are_written_and_hashed_in_order(tmp_path: Path, small: bool) -> None:
+    sink = await HashingFile.create(tmp_path / "model", depth=2, small=small)
     for start in range(0, len(CHUNKS), 2):
         await sink.write(CHUNKS[start : start + 2])
     size, digest = await sink.finish()
@@ -26,9 +27,10 @@ async def test_batches_are_written_and_hashed_in_order(tmp_path: Path) -> None:
     assert (tmp_path / "model").read_bytes() == data
 
 
+@pytest.mark.parametrize("small", [False, True], ids=["pipeline", "small"])
 @pytest.mark.parametrize("iov_max", [2, 1024])
 async def test_a_short_writev_and_a_long_batch_lose_no_byte(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, iov_max: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, iov_max: int, small: bool
 ) -> None:
     """``writev`` may take fewer bytes than given (mid-chunk); a batch longer than IOV_MAX
     is written chunk by chunk. Either way the file holds every byte once, in order."""
@@ -39,7 +41,7 @@ async def test_a_short_writev_and_a_long_batch_lose_no_byte(
 
     monkeypatch.setattr("orban_desktop.compute.sink._IOV_MAX", iov_max)
     monkeypatch.setattr(os, "writev", short_writev)
-    sink = await HashingFile.create(tmp_path / "model", depth=2)
+    sink = await HashingFile.create(tmp_path / "model", depth=2, small=small)
     await sink.write(CHUNKS)
     size, digest = await sink.finish()
     data = b"".join(CHUNKS)
@@ -47,8 +49,9 @@ async def test_a_short_writev_and_a_long_batch_lose_no_byte(
     assert (tmp_path / "model").read_bytes() == data
 
 
-async def test_a_restart_forgets_what_was_written(tmp_path: Path) -> None:
-    sink = await HashingFile.create(tmp_path / "model")
+@pytest.mark.parametrize("small", [False, True], ids=["pipeline", "small"])
+async def test_a_restart_forgets_what_was_written(tmp_path: Path, small: bool) -> None:
+    sink = await HashingFile.create(tmp_path / "model", small=small)
     await sink.write([b"stale bytes from a server that ignored Range"])
     await sink.restart()
     assert sink.size == 0
@@ -123,3 +126,17 @@ async def test_discard_after_cancellation_waits_for_the_stages_and_deletes(
     asyncio.get_running_loop().call_later(0.05, disk_free.set)
     await sink.discard()  # waits for the batch on the worker; never tears it in half
     assert not (tmp_path / "model").exists()
+
+
+async def test_a_small_file_starts_no_thread_of_its_own(tmp_path: Path) -> None:
+    """Starting two threads per task input cost the loop more than writing it."""
+    await asyncio.to_thread(lambda: None)  # the loop's worker thread exists already
+    before = threading.active_count()
+    sink = await HashingFile.create(tmp_path / "input", small=True)
+    await sink.write([b"a few", b" sentences"])
+    assert threading.active_count() == before
+    assert await sink.finish() == (15, hashlib.sha256(b"a few sentences").hexdigest())
+    failed = await HashingFile.create(tmp_path / "gone", small=True)
+    await failed.write([b"partial"])
+    await failed.discard()
+    assert not (tmp_path / "gone").exists()
