@@ -1,14 +1,14 @@
 """The agent's side of a runner task: the launch it decides, the progress it relays, the manifest.
 
 :func:`launch_for` turns a prepared runner task and its GPU into a
-:class:`~orban_desktop.compute.sandbox.runner_launch.RunnerLaunch`: an NVIDIA GPU is
-``cuda:0`` with its UUID expected (the sandbox shows the runner only that GPU), an AMD card
-``cuda:0`` (ROCm) with its name expected, an Apple GPU ``mps``, and a simulated GPU or none the
-CPU, said plainly. :class:`ProgressTail` reads the runner's progress lines while it runs and
-reports rows done. :func:`read_manifest` takes the runner's manifest out of the result
-(``allow_pickle=False``) and checks it against what was asked, so the measured GPU time, rows
-per second and device that the agent reports are the runner's own. Blocking reads run in
-worker threads. Imports numpy, the sandbox types and the error tree, and nothing from Qt.
+:class:`~orban_desktop.compute.sandbox.runner_launch.RunnerLaunch`: an NVIDIA GPU is ``cuda:0``
+with its UUID expected (the sandbox shows the runner only that GPU), an AMD card ``cuda:0`` (ROCm)
+with its name expected, an Apple GPU ``mps``, and a simulated GPU or none the CPU, said plainly.
+:class:`ProgressTail` reads the runner's progress lines while it runs and reports rows done.
+:func:`read_manifest` takes the runner's manifest out of the result (a 0-d string array, read
+without numpy or pickle: :mod:`.npy_text`) and checks it against what was asked, so the measured
+GPU time, rows per second and device that the agent reports are the runner's own. Blocking reads
+run in worker threads. Imports the sandbox types and the error tree, and nothing from Qt.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
+from orban_desktop.compute.npy_text import read_npy_text
 from orban_desktop.compute.sandbox.base import GpuAssignment
 from orban_desktop.compute.sandbox.runner_launch import RunnerLaunch
 from orban_desktop.compute.task import PreparedTask, RunnerReport
@@ -128,7 +127,7 @@ def read_manifest(result: Path, launch: RunnerLaunch, rows: int) -> RunnerReport
             if info.file_size > _MANIFEST_MAX_BYTES:
                 raise ValueError("the manifest is too large")
             with archive.open(info) as member:
-                manifest = json.loads(str(np.load(member, allow_pickle=False)))
+                manifest = json.loads(read_npy_text(member, _MANIFEST_MAX_BYTES))
         if not isinstance(manifest, dict):
             raise ValueError("the manifest is not an object")
         report = RunnerReport(
