@@ -32,12 +32,22 @@ def object_counts() -> collections.Counter[str]:
     return collections.Counter(type(o).__qualname__ for o in gc.get_objects())
 
 
+def _rss_kb() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
 def report_growth(first: tracemalloc.Snapshot, counts: collections.Counter[str]) -> None:
     """Print what grew since ``first`` (allocations by line, objects by type) to stderr."""
     now = tracemalloc.take_snapshot().filter_traces(
         [tracemalloc.Filter(False, tracemalloc.__file__)]
     )
-    lines = [f"--- memory_trace at {time.monotonic():.0f}: top growth by line"]
+    traced = sum(stat.size for stat in now.statistics("filename"))
+    rss_kb = _rss_kb()
+    lines = [
+        f"--- memory_trace at {time.monotonic():.0f}: Python heap {traced / 2**20:.1f} MB "
+        f"(tracemalloc), RSS {rss_kb / 1024:.1f} MB; top growth by line"
+    ]
     for stat in now.compare_to(first, "lineno")[:TOP]:
         lines.append(f"  {stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d}  {stat.traceback}")
     grown = object_counts()

@@ -221,6 +221,8 @@ class SandboxSection(_Section):
     task_cpu_limit: float = Field(2.0, gt=0, le=1024)  # cores
     task_pids_limit: int = Field(256, ge=16, le=65_536)
     task_timeout_secs: int = Field(7200, ge=10, le=7 * 86_400)  # upper bound for any task
+    #: CPU priority of task processes: 19 the lowest (your own programs always go first), 0 normal.
+    task_nice: int = Field(19, ge=0, le=19)
     #: Runner images a task may name: a repository (any tag), ``repo:tag`` or ``repo@sha256:...``.
     allowed_runner_images: list[str] = Field(
         default_factory=lambda: ["orban/runner"], max_length=64

@@ -79,6 +79,10 @@ class ResourceLimits:
         tmpfs_bytes: Size of the in-memory ``/tmp`` (Docker only).
         log_bytes: stdout+stderr kept by the engine (Docker json-file ``max-size``).
         open_files: RLIMIT_NOFILE.
+        nice: CPU priority, as a nice value: 19 (the lowest, the default: the owner's own work
+            always goes first, as BOINC does) to 0 (normal). Process: the workload's nice
+            value; Docker: the container's CPU weight (``cpu_shares``), the kernel's weight of
+            that nice value.
     """
 
     memory_bytes: int
@@ -88,6 +92,7 @@ class ResourceLimits:
     tmpfs_bytes: int = 64 * 1024 * 1024
     log_bytes: int = 1024 * 1024
     open_files: int = 256
+    nice: int = 19
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,17 @@ AGENT_PID_LABEL = "orban.agent.pid"
 TASK_LABEL = "orban.task_id"
 
 
+#: The kernel's CPU weight of nice values 0..19 (``sched_prio_to_weight``); 1024 is Docker's
+#: default ``cpu_shares``, a container at nice 0.
+_NICE_WEIGHTS = (1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
+                 110, 87, 70, 56, 45, 36, 29, 23, 18, 15)  # fmt: skip
+
+
+def cpu_weight(nice: int) -> int:
+    """The ``cpu_shares`` that give a container the CPU weight of a process at ``nice``."""
+    return _NICE_WEIGHTS[max(0, min(19, nice))]
+
+
 def container_config(job: SandboxJob, image: str, *, user: tuple[int, int]) -> dict[str, Any]:
     """Keyword arguments for ``DockerClient.containers.create`` running ``job`` in ``image``.
 
@@ -95,6 +106,7 @@ def container_config(job: SandboxJob, image: str, *, user: tuple[int, int]) -> d
         "mem_limit": limits.memory_bytes,
         "memswap_limit": limits.memory_bytes,
         "nano_cpus": max(1, int(limits.cpu_cores * 1e9)),
+        "cpu_shares": cpu_weight(limits.nice),
         "pids_limit": limits.pids,
         "cap_drop": ["ALL"],
         "security_opt": ["no-new-privileges"],

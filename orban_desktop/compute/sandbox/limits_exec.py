@@ -1,17 +1,18 @@
 """How the process sandbox puts its limits and its user on a child without a ``preexec_fn``.
 
 A ``preexec_fn`` (or ``user=``/``group=``) makes :mod:`subprocess` fork the whole agent, page
-tables and all, on the event loop with the GIL held: about 8 ms for a 160 MB desktop app, at
-every task start. Without them CPython spawns with ``vfork``, under a millisecond. So, where
-util-linux is installed (every mainstream Linux desktop), the workload's command is prefixed
-with ``prlimit`` (sets the rlimits on itself, then execs the rest) and, when the agent runs as
-root, ``setpriv`` (drops to the sandbox user with no supplementary groups, then execs the
-workload): the same limits and the same user as before, set in the child before the workload's
-own ``exec``. Without those tools the sandbox falls back to the ``preexec_fn``.
+tables and all, on the event loop with the GIL held: about 8 ms for a 160 MB desktop app, at every
+task start. Without them CPython spawns with ``vfork``, under a millisecond. So, where util-linux
+is installed (every mainstream Linux desktop), the workload's command is prefixed with ``prlimit``
+(sets the rlimits on itself, then execs the rest), coreutils' ``nice`` (lowers the CPU priority)
+and, when the agent runs as root, ``setpriv`` (drops to the sandbox user with no supplementary
+groups, then execs the workload): the same limits, priority and user as before, set in the child
+before the workload's own ``exec``. Without those tools the sandbox falls back to the
+``preexec_fn``.
 
 Limits are clamped to the agent's own hard limits when it is not root (an unprivileged process
-cannot raise them, and the workload inherits the agent's anyway), so the wrapper cannot fail
-on a limit the sandbox asked for. Imports nothing from the agent.
+cannot raise them, and the workload inherits the agent's anyway), so the wrapper cannot fail on a
+limit the sandbox asked for. Imports nothing from the agent.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class LimitTools:
 
     prlimit: str | None
     setpriv: str | None
+    nice: str | None = None
 
     @classmethod
     def find(cls, path: str | None = None) -> LimitTools:
@@ -48,26 +50,43 @@ class LimitTools:
         search = path or os.pathsep.join(
             [os.environ.get("PATH", ""), "/usr/bin", "/bin", "/usr/sbin", "/sbin"]
         )
-        return cls(shutil.which("prlimit", path=search), shutil.which("setpriv", path=search))
+        return cls(
+            shutil.which("prlimit", path=search),
+            shutil.which("setpriv", path=search),
+            shutil.which("nice", path=search),
+        )
 
-    def can_wrap(self, drop_to: tuple[int, int] | None) -> bool:
-        """Whether a launch (dropping to ``drop_to`` when set) can go without ``preexec_fn``."""
-        return self.prlimit is not None and (drop_to is None or self.setpriv is not None)
+    def can_wrap(self, drop_to: tuple[int, int] | None, nice_by: int = 0) -> bool:
+        """Whether a launch (dropping to ``drop_to`` when set, lowering its priority by
+        ``nice_by``) can go without ``preexec_fn``."""
+        return (
+            self.prlimit is not None
+            and (drop_to is None or self.setpriv is not None)
+            and (nice_by == 0 or self.nice is not None)
+        )
 
-    def wrap(self, argv: list[str], limits: Limits, drop_to: tuple[int, int] | None) -> list[str]:
-        """``argv`` prefixed with the programs that set ``limits`` and the user, in that order.
+    def wrap(
+        self, argv: list[str], limits: Limits, drop_to: tuple[int, int] | None, nice_by: int = 0
+    ) -> list[str]:
+        """``argv`` prefixed with the programs that set ``limits``, lower the priority by
+        ``nice_by`` and set the user, in that order.
 
         ``prlimit`` runs first, still as the agent's user, so that root may set any limit;
-        ``setpriv`` then drops to the sandbox user (the kernel checks ``RLIMIT_NPROC`` of the
+        ``setpriv`` last drops to the sandbox user (the kernel checks ``RLIMIT_NPROC`` of the
         new user at its ``exec``).
         """
-        if not self.can_wrap(drop_to):
-            raise ValueError("prlimit (and setpriv, to change user) are needed to wrap a launch")
+        if not self.can_wrap(drop_to, nice_by):
+            raise ValueError(
+                "prlimit (and nice, setpriv to lower the priority, change user) are needed"
+            )
         assert self.prlimit is not None
         prefix = [self.prlimit]
         for kind, soft, hard in limits:
             prefix.append(f"--{_PRLIMIT_NAMES[kind]}={_value(soft)}:{_value(hard)}")
         prefix.append("--")
+        if nice_by:
+            assert self.nice is not None
+            prefix += [self.nice, "-n", str(nice_by), "--"]
         if drop_to is not None:
             assert self.setpriv is not None
             uid, gid = drop_to
@@ -93,11 +112,18 @@ def clamp_to_own_limits(limits: Limits) -> Limits:
     return tuple(clamped)
 
 
-def apply_in_child(limits: Limits) -> Callable[[], None]:
-    """The fallback ``preexec_fn`` that sets ``limits`` between fork and exec."""
+def nice_increment(target: int) -> int:
+    """How much to add to this process's nice value for a child at ``target`` (never less)."""
+    return max(0, target - os.getpriority(os.PRIO_PROCESS, 0))
+
+
+def apply_in_child(limits: Limits, nice_by: int = 0) -> Callable[[], None]:
+    """The fallback ``preexec_fn`` that sets ``limits`` and the priority between fork and exec."""
 
     def apply() -> None:  # runs in the child between fork and exec: keep it trivial
         for kind, soft, hard in limits:
             resource.setrlimit(kind, (soft, hard))
+        if nice_by:
+            os.nice(nice_by)
 
     return apply

@@ -56,6 +56,7 @@ from orban_desktop.compute.sandbox.limits_exec import (
     LimitTools,
     apply_in_child,
     clamp_to_own_limits,
+    nice_increment,
 )
 from orban_desktop.compute.sandbox.runner_launch import (
     RUNNER_ENV,
@@ -79,6 +80,7 @@ class _Launch:
     pass_fds: tuple[int, ...]
     workload: str  # the workload's program, for messages (argv may start with the wrappers)
     preexec_limits: Limits | None  # set: the fallback, limits set by a preexec_fn
+    preexec_nice_by: int  # with preexec_limits: the nice increment the preexec_fn applies
     drop_to: tuple[int, int] | None  # with preexec_limits: the user given to subprocess
     scratch: Path | None = None
 
@@ -205,12 +207,12 @@ class ProcessSandbox(Sandbox):
         if self._limit_tools is None:
             self._limit_tools = LimitTools.find()
         drop_to = (uid, gid) if drop else None
-        if self._limit_tools.can_wrap(drop_to):
-            argv = self._limit_tools.wrap(argv, rlimits, drop_to)
-            return _Launch(argv, env, stdout_fd, stderr_fd, pass_fds, program, None, None, scratch)
-        return _Launch(
-            argv, env, stdout_fd, stderr_fd, pass_fds, program, rlimits, drop_to, scratch
-        )
+        nice_by = nice_increment(limits.nice)
+        files = (stdout_fd, stderr_fd, pass_fds)
+        if self._limit_tools.can_wrap(drop_to, nice_by):  # all set by the wrappers
+            wrapped = self._limit_tools.wrap(argv, rlimits, drop_to, nice_by)
+            return _Launch(wrapped, env, *files, program, None, 0, None, scratch)
+        return _Launch(argv, env, *files, program, rlimits, nice_by, drop_to, scratch)
 
     @staticmethod
     def _runner_argv(job: SandboxJob, model: str) -> list[str]:
@@ -233,7 +235,7 @@ class ProcessSandbox(Sandbox):
         started = time.monotonic()
         fallback: dict[str, object] = {}  # what forbids vfork: only without the wrappers
         if launch.preexec_limits is not None:
-            fallback["preexec_fn"] = apply_in_child(launch.preexec_limits)
+            fallback["preexec_fn"] = apply_in_child(launch.preexec_limits, launch.preexec_nice_by)
         if launch.drop_to is not None:
             fallback |= {"user": launch.drop_to[0], "group": launch.drop_to[1], "extra_groups": []}
         try:

@@ -61,6 +61,7 @@ class SandboxPolicy:
         tmpfs_mb: Size of a container's ``/tmp``.
         log_limit_bytes: Log kept per container.
         kill_grace_s: Seconds between SIGTERM and SIGKILL at a deadline.
+        task_nice: CPU priority of the task processes (19 lowest, 0 normal).
     """
 
     preference: Literal["auto", "docker", "process"] = "auto"
@@ -75,6 +76,7 @@ class SandboxPolicy:
     tmpfs_mb: int = 64
     log_limit_bytes: int = MIB
     kill_grace_s: float = 5.0
+    task_nice: int = 19
 
     @classmethod
     def from_section(cls, section: Any) -> SandboxPolicy:
@@ -92,6 +94,7 @@ class SandboxPolicy:
             cpu_limit=section.task_cpu_limit,
             pids_limit=section.task_pids_limit,
             max_timeout_secs=section.task_timeout_secs,
+            task_nice=getattr(section, "task_nice", 19),
         )
 
     def limits(self, max_output_bytes: int, *, runner: bool = False) -> ResourceLimits:
@@ -104,6 +107,7 @@ class SandboxPolicy:
             tmpfs_bytes=self.tmpfs_mb * MIB,
             log_bytes=self.log_limit_bytes,
             open_files=RUNNER_OPEN_FILES if runner else 256,
+            nice=self.task_nice,
         )
 
 

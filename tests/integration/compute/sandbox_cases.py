@@ -2,8 +2,9 @@
 
 Each script is run exactly like a shipped workload (``sh script model input out/result``).
 :class:`AgentHealth` records the agent's own state before a run and checks it after: its
-resource limits and user are unchanged, the event loop kept running other work during the
-run, and no process the workload started is left; the tests then run a plain workload again.
+resource limits, user and CPU priority are unchanged, the event loop kept running other work
+during the run, and no process the workload started is left; the tests then run a plain workload
+again.
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ class AgentHealth:
 
     limits: dict[str, tuple[int, int]] = field(default_factory=dict)
     ids: tuple[int, int] = (0, 0)
+    nice: int = 0
     ticks: int = 0
 
     @classmethod
@@ -143,6 +145,7 @@ class AgentHealth:
         return cls(
             {name: resource.getrlimit(getattr(resource, name)) for name in _LIMITS},
             (os.geteuid(), os.getegid()),
+            os.getpriority(os.PRIO_PROCESS, 0),
         )
 
     async def watch(self, run: Awaitable[T]) -> T:
@@ -163,6 +166,7 @@ class AgentHealth:
         after = {name: resource.getrlimit(getattr(resource, name)) for name in _LIMITS}
         assert after == self.limits
         assert (os.geteuid(), os.getegid()) == self.ids
+        assert os.getpriority(os.PRIO_PROCESS, 0) == self.nice
         assert self.ticks >= 1  # the loop ran other work while the sandbox ran
         for _ in range(50):  # killed processes may take a moment to be gone from /proc
             if not processes_with_marker():

@@ -220,3 +220,17 @@ async def test_a_missing_runner_program_is_a_sandbox_error(
     job = dataclasses.replace(job, runner=runner)
     with pytest.raises(SandboxError, match="no-such-python is not an executable"):
         await sandbox.run(job)
+
+
+@pytest.mark.parametrize("nice", [19, 5, 0])
+async def test_the_workload_runs_at_its_cpu_priority(
+    tmp_path: Path, sandbox: ProcessSandbox, nice: int
+) -> None:
+    health = AgentHealth.before()
+    job = make_job(
+        tmp_path, 'cut -d " " -f 19 /proc/self/stat > "$3"', limits=small_limits(nice=nice)
+    )
+    ending = await health.watch(sandbox.run(job))
+    assert ending.succeeded, ending.stderr_tail
+    assert int(job.output_path.read_text()) == max(nice, os.getpriority(os.PRIO_PROCESS, 0))
+    assert os.getpriority(os.PRIO_PROCESS, 0) == health.nice  # the agent's own is unchanged

@@ -48,6 +48,7 @@ def test_every_hardening_flag_is_set(tmp_path: Path) -> None:
     assert config["tmpfs"] == {"/tmp": f"rw,nosuid,nodev,noexec,size={32 << 20},mode=1777"}
     assert config["mem_limit"] == config["memswap_limit"] == 256 << 20
     assert config["nano_cpus"] == 1_500_000_000
+    assert config["cpu_shares"] == 15  # nice 19's CPU weight (Docker's default is 1024)
     assert config["pids_limit"] == 64
     assert config["cap_drop"] == ["ALL"]
     assert config["security_opt"] == ["no-new-privileges"]  # the default seccomp stays on

@@ -28,6 +28,17 @@ def test_prlimit_sets_the_limits_then_setpriv_drops_the_user() -> None:
     assert tools.wrap(["/bin/sh"], LIMITS, None)[-2:] == ["--", "/bin/sh"]
 
 
+def test_nice_lowers_the_priority_between_the_limits_and_the_user() -> None:
+    tools = LimitTools("/usr/bin/prlimit", "/usr/bin/setpriv", "/usr/bin/nice")
+    argv = tools.wrap(["/bin/sh"], LIMITS[:1], (65534, 65534), nice_by=19)
+    assert argv[argv.index("/usr/bin/nice") :] == [
+        "/usr/bin/nice", "-n", "19", "--",
+        "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", "/bin/sh",
+    ]  # fmt: skip
+    assert "/usr/bin/nice" not in tools.wrap(["/bin/sh"], LIMITS, None, nice_by=0)
+    assert not LimitTools("/usr/bin/prlimit", None).can_wrap(None, nice_by=1)
+
+
 def test_without_setpriv_only_launches_that_keep_the_user_are_wrapped() -> None:
     tools = LimitTools("/usr/bin/prlimit", None)
     assert tools.can_wrap(None)
