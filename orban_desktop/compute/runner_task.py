@@ -70,9 +70,14 @@ RowsCallback = Callable[[int, int, float], None]
 
 
 class ProgressTail:
-    """Follows the runner's progress file; calls ``on_rows`` as batches finish."""
+    """Follows the runner's progress file; calls ``on_rows`` as batches finish.
 
-    def __init__(self, path: Path, on_rows: RowsCallback, interval_s: float = 0.5) -> None:
+    Read once a second: the rows shown move each second, TASK_PROGRESS goes out every 10 s, and
+    each read is a trip to a worker thread (twice a second per task cost the hidden app more
+    than anything it shows).
+    """
+
+    def __init__(self, path: Path, on_rows: RowsCallback, interval_s: float = 1.0) -> None:
         self._path = path
         self._on_rows = on_rows
         self._interval = interval_s
