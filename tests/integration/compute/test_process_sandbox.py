@@ -20,10 +20,10 @@ from orban_desktop.compute.outputs import collect_output
 from orban_desktop.compute.sandbox.base import OUTPUT_DIR, OUTPUT_NAME
 from orban_desktop.compute.sandbox.limits_exec import LimitTools
 from orban_desktop.compute.sandbox.process import ProcessSandbox
-from orban_desktop.compute.sandbox.runner_launch import RunnerLaunch
 from orban_desktop.errors import SandboxError, TaskExecutionFailed
 from tests.integration.compute import sandbox_cases as cases
 from tests.integration.compute.sandbox_cases import AgentHealth, make_job, small_limits
+from tests.unit.compute.test_runner_launch import LAUNCH
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs Linux /proc")
 _TOOLS = LimitTools.find()
@@ -205,18 +205,7 @@ async def test_a_missing_runner_program_is_a_sandbox_error(
     tmp_path: Path, sandbox: ProcessSandbox
 ) -> None:
     job = make_job(tmp_path, cases.HAPPY)
-    runner = RunnerLaunch(
-        image="",
-        python=str(tmp_path / "no-such-python"),
-        model_sha256="0" * 64,
-        model_name="m",
-        device="cpu",
-        expect_gpu=None,
-        batch_size=8,
-        precision="fp32",
-        max_length=64,
-        threads=1,
-    )
+    runner = dataclasses.replace(LAUNCH, python=str(tmp_path / "no-such-python"))
     job = dataclasses.replace(job, runner=runner)
     with pytest.raises(SandboxError, match="no-such-python is not an executable"):
         await sandbox.run(job)
