@@ -98,14 +98,17 @@ def prepare_agent(root: Path, platform_url: str) -> None:
     """Settings that name ``platform_url`` and an identity key, as after a first run.
 
     Two task slots (the issue's load: 8 simulated GPUs, 2 tasks at once), and the runner
-    environment when there is one, so "busy" means real model jobs.
+    environment when there is one, so "busy" means real model jobs. Always the process sandbox,
+    also where a Docker engine runs (CI starts one): the tasks are then the app's own child
+    processes, whose CPU the benches report apart, and the load is the same on every host.
     """
     config = root / "config" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
     text = f'[agent]\nplatform_url = "{platform_url}"\n[gpu]\nmax_concurrent_tasks = {TASK_SLOTS}\n'
+    text += '[sandbox]\npreference = "process"\n'
     runner = runner_python()
     if runner is not None:
-        text += f'[sandbox]\nrunner_python = "{runner}"\n'
+        text += f'runner_python = "{runner}"\n'
     config.write_text(text, encoding="utf-8")
     keygen = [sys.executable, "-m", "orban_desktop.cli", "keygen", "--root", str(root)]
     subprocess.run(keygen, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -5,7 +5,7 @@ under offscreen Qt against a local platform in its own process (``orban-agent pl
 the figures are the app's alone: ``idle`` (the platform queues no job: the cost of the agent's
 loops and the UI) and ``busy`` (jobs keep coming, 2 at a time, in the process sandbox: the
 platform's real model jobs when the runner environment ``.runner-venv`` exists, checksum canaries
-otherwise; ``bench.app_process.prepare_agent``), each
+otherwise; the process sandbox even where Docker runs; ``bench.app_process.prepare_agent``), each
 with the window shown and started hidden (``--hidden``), each for ``--minutes``. After
 ``--warm-up`` seconds it reads ``/proc`` every ``--every`` seconds: RSS and CPU time (user +
 system) of the app process; task processes are counted apart. The memory slope is the least
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
           f"8 simulated GPUs at 1 Hz, {minutes:g} min per run after {args.warm_up:g} s "
           f"warm-up{', soak' if args.soak else ''}")  # fmt: skip
     runner = runner_python()
-    print(f"busy load: {TASK_SLOTS} tasks at once, "
+    print(f"busy load: {TASK_SLOTS} tasks at once in the process sandbox, "
           + (f"the platform's real model jobs (runner environment {runner})" if runner
              else "checksum canaries only (no runner environment: make runner-env)"))  # fmt: skip
     targets: list[str] = []
