@@ -154,7 +154,7 @@ def report(run: Run, trail_every_min: float) -> list[str]:
 def jobs_trail(run: Run, every_min: float) -> str:
     """Real model jobs done in each ``every_min`` window of the run ("0-10m:41  10-20m:39")."""
     span_min = (run.samples[-1].at_s - run.samples[0].at_s) / 60
-    windows = max(1, int(-(-span_min // every_min)))
+    windows = max(1, int(-(-(span_min - 0.5) // every_min)))  # a last half minute: no window
     counts = [0] * windows
     for at_s, is_real in run.jobs:
         if is_real:
