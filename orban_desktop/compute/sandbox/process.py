@@ -15,7 +15,8 @@ no real GPU is used, else only the data segment (CUDA reserves huge address rang
 would break it). When the agent runs as root the child runs as ``nobody`` (the kernel ignores
 RLIMIT_NPROC for root) and gets the model and script as inherited file descriptors. At the
 deadline the whole group gets SIGTERM, then SIGKILL after the grace period; leftover group
-members are killed when the run ends.
+members are killed when the run ends. The workload runs at the nice value of its limits
+(``sandbox.task_nice``, 19 by default), set by coreutils' ``nice`` in the same wrappers.
 
 What it does NOT isolate, plainly: the network (the workload can reach anything the agent can);
 the file system (it can read every file its user can, and write wherever its user may, e.g.
