@@ -288,11 +288,13 @@ class TaskExecutor:
         tail = ProgressTail(job.progress_path, rows)
         follower = asyncio.create_task(tail.follow())
         try:
-            return await sandbox.run(job)
+            ran = await sandbox.run(job)
         finally:
             follower.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await follower
+        await tail.finish()
+        return ran
 
     def _session(self) -> aiohttp.ClientSession:
         if self._http is not None:

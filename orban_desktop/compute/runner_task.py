@@ -18,6 +18,7 @@ import contextlib
 import json
 import logging
 import math
+import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -82,8 +83,18 @@ class ProgressTail:
         self._on_rows = on_rows
         self._interval = interval_s
         self._offset = 0
+        self._lock = threading.Lock()  # a cancelled read may still run in its thread
+        self._latest: tuple[int, int, float] | None = None
+        self._reported: tuple[int, int, float] | None = None
 
     def _read_new(self) -> tuple[int, int, float] | None:
+        with self._lock:
+            latest = self._read_unlocked()
+            if latest is not None:
+                self._latest = latest
+            return latest
+
+    def _read_unlocked(self) -> tuple[int, int, float] | None:
         try:
             with open(self._path, "rb") as handle:
                 handle.seek(self._offset)
@@ -102,13 +113,22 @@ class ProgressTail:
                     latest = (done, total, max(0.0, elapsed))
         return latest
 
+    def _report(self) -> None:
+        if self._latest is not None and self._latest != self._reported:
+            self._reported = self._latest
+            self._on_rows(*self._latest)
+
     async def follow(self) -> None:
-        """Read until cancelled (cancel it when the run ends)."""
+        """Read until cancelled (cancel it when the run ends, then call :meth:`finish`)."""
         while True:
-            latest = await asyncio.to_thread(self._read_new)
-            if latest is not None:
-                self._on_rows(*latest)
+            await asyncio.to_thread(self._read_new)
+            self._report()
             await asyncio.sleep(self._interval)
+
+    async def finish(self) -> None:
+        """Read what the runner wrote since the last read: its last batches, or a short run."""
+        await asyncio.to_thread(self._read_new)
+        self._report()
 
 
 def _number(manifest: dict[str, object], key: str) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -154,3 +156,19 @@ async def test_progress_lines_become_rows_done(tmp_path: Path) -> None:
     with open(path, "a") as handle:
         handle.write('ows_done": 8, "rows": 8, "elapsed_s": 3.5}\ngarbage\n')
     assert tail._read_new() == (8, 8, 3.5)
+
+
+async def test_the_last_batches_are_read_when_the_run_ends_between_reads(tmp_path: Path) -> None:
+    path = tmp_path / "progress.jsonl"
+    seen: list[tuple[int, int, float]] = []
+    tail = ProgressTail(path, lambda *rows: seen.append(rows), interval_s=60.0)
+    follower = asyncio.create_task(tail.follow())
+    await asyncio.sleep(0.05)  # the first read found no file; the next is a minute away
+    path.write_text('{"rows_done": 4, "rows": 8}\n{"rows_done": 8, "rows": 8, "elapsed_s": 1}\n')
+    follower.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await follower
+    await tail.finish()
+    assert seen == [(8, 8, 1.0)]
+    await tail.finish()  # nothing new: not reported again
+    assert seen == [(8, 8, 1.0)]
