@@ -27,6 +27,7 @@ from orban_desktop import __version__
 from orban_desktop.config import AgentConfig
 from orban_desktop.config.paths import AppPaths
 from orban_desktop.errors import ConfigError
+from orban_desktop.heap import glibc, limit_arenas
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -97,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()
     started_at = time.perf_counter()
     args = parse_args(argv)
+    limit_arenas(glibc())  # before Qt's and the agent's threads start
     import qasync
     from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QApplication, QMessageBox

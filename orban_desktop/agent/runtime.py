@@ -2,12 +2,13 @@
 
 Both faces run this (through ``agent/host.py``): the GUI on the event loop it shares with Qt,
 and ``orban-agent run --headless`` on a plain asyncio loop. It starts the telemetry sampler
-(10 s, or 1 s while a window shows charts), checks the contribution policy after each sample (a
-game on the GPU, a GPU past its temperature limit, outside the allowed hours) and after each
-change of the owner's presence ("Only when I'm away", :class:`AwayMode`), and runs
-:class:`AgentService` until :meth:`stop`. New settings reach it without a restart:
-:meth:`reconfigure` (schedule, GPU switches, temperature, concurrency: at once, and no running
-task is handed back), :meth:`reconnect` (platform and network: a new session, tasks go on) and
+(10 s, or 1 s while a window shows charts) and the heap trimmer (:mod:`orban_desktop.heap`),
+checks the contribution policy after each sample (a game on the GPU, a GPU past its temperature
+limit, outside the allowed hours) and after each change of the owner's presence ("Only when
+I'm away", :class:`AwayMode`), and runs :class:`AgentService` until :meth:`stop`. New
+settings reach it without a restart: :meth:`reconfigure` (schedule, GPU switches, temperature,
+concurrency: at once, and no running task is handed back), :meth:`reconnect` (platform and
+network: a new session, tasks go on) and
 :meth:`swap_executor_when_idle` (sandbox and cache: once no task runs). Imports nothing from Qt.
 """
 
@@ -30,6 +31,7 @@ from orban_desktop.agent.service import AgentService
 from orban_desktop.agent.telemetry import TelemetrySampler
 from orban_desktop.config import AgentConfig, ResolvedPaths
 from orban_desktop.events import GpuSampled, Notice, NoticeCode
+from orban_desktop.heap import HeapTrimmer, glibc, trimmer_of
 from orban_desktop.presence.away import Presence, PresenceReading
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,7 @@ class AgentRuntime:
         self.sampler = TelemetrySampler(
             parts.detector.get_all_status, parts.bus, parts.history, interval_s=sample_interval_s
         )
+        self.heap = HeapTrimmer(trimmer_of(glibc()))  # weeks of running: memory given back
         self._tasks: list[asyncio.Task[None]] = []
         self._swap: asyncio.Task[None] | None = None
         self._hot: frozenset[int] = frozenset()
@@ -67,6 +70,7 @@ class AgentRuntime:
     async def run(self) -> None:
         """Sample, apply the policy and serve until :meth:`stop`; then close every part."""
         self._tasks.append(asyncio.create_task(self.sampler.run(), name="gpu-sampler"))
+        self._tasks.append(asyncio.create_task(self.heap.run(), name="heap-trimmer"))
         self._configure_away(self.parts.config)
         energy = EnergyRecorder(self.parts.bus, self.parts.ledger)
         try:

@@ -92,8 +92,10 @@ def headless_options(args: argparse.Namespace) -> HeadlessOptions:
 def run_in_foreground(args: argparse.Namespace, context: CommandContext) -> int:
     """Run the headless agent here until it is signalled; returns its exit status."""
     from orban_desktop.headless.run import run_headless
+    from orban_desktop.heap import glibc, limit_arenas
 
     config = context.config  # a settings problem is reported before anything starts
+    limit_arenas(glibc())  # before the agent's threads start
     return asyncio.run(run_headless(context.paths, config, headless_options(args)))
 
 

@@ -21,7 +21,7 @@ QT_MODULES = ("PySide6", "qasync", "pyqtgraph", "shiboken6")
 #: Where Qt may be imported.
 QT_ALLOWED = ("ui", "app")
 
-_BASE = frozenset({"errors", "money", "fsutil", "netaddr"})
+_BASE = frozenset({"errors", "money", "fsutil", "netaddr", "heap"})
 _CORE = _BASE | {
     "protocol", "gpu", "storage", "network", "events", "logging_setup", "config", "compute",
     "earnings", "presence",
@@ -32,6 +32,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "money": frozenset(),
     "fsutil": frozenset(),
     "netaddr": frozenset(),
+    "heap": frozenset(),
     "protocol": frozenset({"errors", "money", "fsutil"}),
     "gpu": frozenset({"errors", "protocol"}),
     "storage": frozenset({"errors"}),
