@@ -121,8 +121,7 @@ class ProgressTail:
     async def follow(self) -> None:
         """Read until cancelled (cancel it when the run ends, then call :meth:`finish`)."""
         while True:
-            await asyncio.to_thread(self._read_new)
-            self._report()
+            await self.finish()
             await asyncio.sleep(self._interval)
 
     async def finish(self) -> None:
