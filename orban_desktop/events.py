@@ -67,6 +67,8 @@ class NoticeCode(enum.StrEnum):
 class Event:
     """Base of every event."""
 
+    __slots__ = ()  # a subclass may keep its fields in slots (``LogRecorded``: thousands kept)
+
 
 @dataclass(frozen=True)
 class ConnectionStateChanged(Event):
@@ -150,7 +152,7 @@ class PayoutReceived(Event):
     status: PayoutStatus
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogRecorded(Event):
     level: int
     logger_name: str
