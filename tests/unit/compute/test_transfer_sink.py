@@ -130,11 +130,11 @@ async def test_discard_after_cancellation_waits_for_the_stages_and_deletes(
 
 async def test_a_small_file_starts_no_thread_of_its_own(tmp_path: Path) -> None:
     """Starting two threads per task input cost the loop more than writing it."""
-    await asyncio.to_thread(lambda: None)  # the loop's worker thread exists already
-    before = threading.active_count()
     sink = await HashingFile.create(tmp_path / "input", small=True)
     await sink.write([b"a few", b" sentences"])
-    assert threading.active_count() == before
+    # Named threads, not a count: the loop's default executor may add a worker of its own when
+    # its idle one has not yet said so (CI failed on the count under load).
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("orban-download")]
     assert await sink.finish() == (15, hashlib.sha256(b"a few sentences").hexdigest())
     failed = await HashingFile.create(tmp_path / "gone", small=True)
     await failed.write([b"partial"])
