@@ -33,8 +33,8 @@ from orban_desktop.ui.theme import Theme
 from orban_desktop.ui.timed_pause import PauseLength, local_now, pause_end, pause_over
 
 #: Log lines kept for the Logs page (the rotating file keeps everything, and the page names it).
-#: About 150 busy tasks' worth at three lines a task: a ring that fills within minutes, so that
-#: a busy day's memory is flat after the first quarter hour (issue 21), not after most of it.
+#: About 150 busy tasks' worth at three lines a task: a busy run fills the ring within its first
+#: quarter hour (issue 21), so the ring no longer grows through most of an hour's soak.
 LOG_LINES = 500
 #: How often a timed pause looks at the clock (milliseconds).
 PAUSE_CHECK_MS = 5000
