@@ -7,9 +7,11 @@
    best round of each (and their ratio), since other load on a small machine only slows rounds
    down (target: >= 0.8x). Also printed: the CPU seconds this process spent per download (all
    threads; the server is another process), which other load changes far less than the wall
-   time, and the load average. ``--sweep`` repeats the verified download for several write
-   batch sizes and queue depths (``TransferSettings.write_batch_bytes`` / ``write_queue_depth``,
-   the buffers in flight being their product), which is how their defaults were chosen.
+   time, and the load average; and SHA-256's own speed over the file in memory on one thread,
+   the ceiling of any verified download (the hash is one sequential stream). ``--sweep``
+   repeats the verified download for several write batch sizes and queue depths
+   (``TransferSettings.write_batch_bytes`` / ``write_queue_depth``, the buffers in flight being
+   their product), which is how their defaults were chosen.
 2. Per-task overhead of each sandbox for a trivial workload (``: > "$3"``): the median wall time
    of ``ProcessSandbox.run`` and ``DockerSandbox.run`` (when an engine is running; the busybox
    test image is imported if missing), next to a bare ``/bin/sh -c :`` for reference.
@@ -98,6 +100,16 @@ class Rounds:
         return f"  {label:26s} {rates}, CPU {statistics.median(self.cpu_s):.2f} s"
 
 
+def _hash_rates(blob: bytes, rounds: int) -> list[float]:
+    """MiB/s of SHA-256 over ``blob`` in memory, one thread, per round: verification's ceiling."""
+    rates = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        hashlib.sha256(blob).digest()
+        rates.append(len(blob) / MIB / (time.perf_counter() - started))
+    return rates
+
+
 SWEEP = ((256 << 10, 16), (512 << 10, 8), (1 << 20, 4), (1 << 20, 8), (2 << 20, 4), (4 << 20, 2))
 
 
@@ -106,6 +118,7 @@ async def bench_downloads(work: Path, size_mb: int, rounds: int, sweep: bool) ->
     data_dir.mkdir()
     blob = os.urandom(size_mb * MIB)
     digest = hashlib.sha256(blob).hexdigest()
+    hash_rates = _hash_rates(blob, rounds)
     (data_dir / "model.bin").write_bytes(blob)
     del blob
     server = subprocess.Popen(
@@ -150,6 +163,11 @@ async def bench_downloads(work: Path, size_mb: int, rounds: int, sweep: bool) ->
               f"  ({spread})")  # fmt: skip
     default_rounds = next(iter(verified.values()))  # the first way: the default buffers
     ratios = [v / p for v, p in zip(default_rounds.rates, plain_rounds.rates, strict=True)]
+    # SHA-256 is one sequential stream: no pipeline verifies faster than one core hashes.
+    hashed = statistics.median(hash_rates)
+    ceiling = min(1.0, hashed / statistics.median(plain_rounds.rates))
+    print(f"  SHA-256 alone, one thread, in memory {hashed:8.1f} MiB/s (median of {rounds}):"
+          f" verified can reach {ceiling:.2f}x of plain here at most")  # fmt: skip
     print("bench_executor targets (issue 21):")
     print(target_line("download+verify / plain, median of pairs", statistics.median(ratios), "x",
                       0.8, below=False))  # fmt: skip

@@ -92,6 +92,7 @@ OUTBOX_FILE = StoreSpec(
     corrupt_error=CorruptOutboxError,
     open_failure=_CANNOT_USE,
     use_failure=_CANNOT_USE,
+    cache_kib=256,
 )
 
 

@@ -53,6 +53,7 @@ LEDGER_FILE = StoreSpec(
         "Cannot use the earnings database {path}: {exc}. Check free disk space and "
         "permissions, and that no other program holds the file."
     ),
+    cache_kib=512,
 )
 
 

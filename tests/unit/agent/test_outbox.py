@@ -164,6 +164,11 @@ def test_the_file_is_wal_with_full_sync_and_versioned(outbox: ResultOutbox) -> N
     other.close()
 
 
+def test_the_outboxs_page_cache_is_bounded(outbox: ResultOutbox) -> None:
+    # negative: KiB; the outbox is written far more than read, a small cache is enough
+    assert outbox._conn.execute("PRAGMA cache_size").fetchone()[0] == -256
+
+
 def test_a_damaged_file_is_reported_with_a_copy_and_can_be_recovered(outbox_path: Path) -> None:
     outbox_path.parent.mkdir(parents=True)
     outbox_path.write_bytes(b"this is not an SQLite database" * 100)

@@ -14,7 +14,7 @@ import pytest
 
 from orban_desktop.earnings.ledger import EarningsLedger
 from orban_desktop.earnings.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
-from orban_desktop.earnings.storage import CorruptLedgerError
+from orban_desktop.earnings.storage import LEDGER_FILE, CorruptLedgerError
 from orban_desktop.errors import StorageError
 from tests.unit.earnings.entries import earning
 
@@ -148,3 +148,10 @@ def test_ledger_runs_in_wal_with_full_sync(ledger: EarningsLedger) -> None:
     conn = ledger._conn  # the settings live on the ledger's own connection
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_the_ledgers_page_cache_is_bounded(ledger: EarningsLedger) -> None:
+    # negative: KiB, not pages; well under SQLite's 2,000 KiB default, so a week-long run's
+    # memory does not grow with the file (bench_ledger's reads at 1M records: unchanged)
+    assert ledger._conn.execute("PRAGMA cache_size").fetchone()[0] == -LEDGER_FILE.cache_kib
+    assert LEDGER_FILE.cache_kib == 512
