@@ -11,6 +11,7 @@ from collections import deque
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QProgressBar
 from pytestqt.qtbot import QtBot
 
 from orban_desktop.events import EventBus, GpuSampled, LogRecorded, TaskFinished, TaskProgressed
@@ -24,6 +25,7 @@ from orban_desktop.ui.views.gpus_view import GpusView
 from orban_desktop.ui.views.logs_view import LogsView
 from orban_desktop.ui.views.overview_view import OverviewView
 from orban_desktop.ui.views.tasks_view import TasksView
+from orban_desktop.ui.widgets.task_list import RunningTaskList
 from tests.ui.conftest import RunningAgent
 from tests.ui.waiting import wait_until
 
@@ -42,6 +44,28 @@ def test_the_task_board_keeps_only_the_last_finished_tasks(qtbot: QtBot) -> None
     assert board.completed_count == 40  # the count goes on; the rows do not
     view.frames.flush()
     assert view.table.rowCount() == 6
+
+
+def test_the_running_list_reuses_its_rows_as_tasks_come_and_go(qtbot: QtBot) -> None:
+    bridge = EventBridge()
+    board = TaskBoard(bridge)
+    tasks = RunningTaskList(board)
+    qtbot.addWidget(tasks)
+    tasks.show()
+    for number in range(30):  # two at a time, as two task slots run them
+        for task_id in (f"a-{number}", f"b-{number}"):
+            bridge.task_progressed.emit(TaskProgressed(task_id, "running", 0.5, gpu_index=0))
+        tasks.frames.flush()
+        shown = [line.text.text() for line in tasks.lines if line.isVisible()]
+        assert [text.split(" · ")[0] for text in shown] == [f"a-{number}", f"b-{number}"]
+        bridge.task_finished.emit(TaskFinished(f"a-{number}", succeeded=True))
+        tasks.frames.flush()
+        assert [line.isVisible() for line in tasks.lines] == [True, False]
+        bridge.task_finished.emit(TaskFinished(f"b-{number}", succeeded=True))
+    tasks.frames.flush()
+    assert len(tasks.findChildren(QProgressBar)) == 2  # made once, not per task
+    assert not any(line.isVisible() for line in tasks.lines)
+    assert tasks.empty.isVisible()
 
 
 def test_the_dashboard_keeps_a_ring_of_log_lines() -> None:
