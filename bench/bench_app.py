@@ -14,7 +14,9 @@ of ``orban-desktop --demo`` (the ``make run`` path, platform embedded) from ``Po
 "first window painted" line, and prints every issue-21 target next to its figure.
 
 ``--soak`` is the long run: busy, window shown (unless ``--modes``/``--loads`` say otherwise),
-60 minutes unless ``--minutes`` says otherwise, with the RSS every ten minutes.
+60 minutes unless ``--minutes`` says otherwise, with the RSS every ten minutes and, beside the
+slope of the whole run (the target), the slope of its second half alone: whether the growth bends
+once the bounded stores (the task book, the log ring, SQLite's page caches) are full.
 
 Run: ``.venv/bin/python -m bench.bench_app --minutes 1`` or ``... --soak``. Linux only (reads
 ``/proc``). Figures only; no pass/fail exit status. Imports no Qt itself.
@@ -140,6 +142,9 @@ def report(run: Run, trail_every_min: float) -> list[str]:
             marks.append(f"{minute:.0f}m:{sample.rss_mb:.1f}")
             next_mark += trail_every_min
     print(f"  RSS trail   {'  '.join(marks)}")
+    if span >= 20 * 60:  # a soak: does the slope bend once the bounded stores are full?
+        half = [s for s in run.samples if s.at_s - run.samples[0].at_s >= span / 2]
+        print(f"  RSS slope   {slope_mb_per_min(half):+.3f} MB/min over the second half alone")
     if run.jobs:
         print(f"  real jobs   {jobs_trail(run, trail_every_min)}")
     lines = [
